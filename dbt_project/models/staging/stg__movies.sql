@@ -1,0 +1,82 @@
+{%- set min_usd = var('min_plausible_usd') -%}
+
+with
+
+source as (
+    select * from {{ source('raw', 'movies') }}
+),
+
+renamed as (
+    select
+        {{ json_field('record', 'id', 'integer') }} as movie_id,
+        {{ json_field('record', 'title', 'text') }} as title,
+        {{ json_field('record', 'release_date', 'date') }} as release_date,
+        {{ json_field('record', 'original_language', 'text') }} as original_language,
+        {{ json_field('record', 'status', 'text') }} as status,
+        nullif({{ json_field('record', 'budget', 'integer') }}, 0) as budget,
+        nullif({{ json_field('record', 'revenue', 'integer') }}, 0) as revenue,
+        {{ json_field('record', 'popularity', 'float') }} as popularity,
+        {{ json_field('record', 'vote_average', 'float') }} as vote_average,
+        {{ json_field('record', 'vote_count', 'integer') }} as vote_count,
+        {{ json_field('record', 'runtime', 'integer') }} as runtime_minutes,
+        {{ json_array_field('record', 'genres', 'name') }} as genre_names,
+        {{ json_field('record', '_extracted_at', 'timestamp') }} as extracted_at,
+        loaded_at,
+        source_file,
+        file_row_number
+    from source
+),
+
+latest as (
+    select * from renamed
+    qualify row_number() over (
+        partition by movie_id
+        order by
+            extracted_at desc nulls last,
+            loaded_at desc nulls last,
+            source_file desc nulls last,
+            file_row_number desc nulls last
+    ) = 1
+),
+
+with_financials as (
+    select
+        *,
+        case
+            when budget is null then 'budget_unknown'
+            when revenue is null then 'revenue_unknown'
+            when budget < {{ min_usd }} and revenue < {{ min_usd }} then 'budget_and_revenue_implausible'
+            when budget < {{ min_usd }} then 'budget_implausible'
+            when revenue < {{ min_usd }} then 'revenue_implausible'
+        end as roi_null_reason
+    from latest
+    where budget is not null or revenue is not null
+),
+
+final as (
+    select
+        movie_id,
+        title,
+        release_date,
+        cast(extract(year from release_date) as integer) as release_year,
+        cast(extract(month from release_date) as integer) as release_month,
+        original_language,
+        status,
+        budget,
+        revenue,
+        case when roi_null_reason is null then revenue - budget end as profit,
+        case when roi_null_reason is null then {{ roi('revenue', 'budget') }} end as roi,
+        roi_null_reason,
+        popularity,
+        vote_average,
+        vote_count,
+        runtime_minutes,
+        genre_names,
+        extracted_at,
+        loaded_at,
+        source_file,
+        file_row_number
+    from with_financials
+)
+
+select * from final
