@@ -1,0 +1,492 @@
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
+import { DuckDBTimestampTZValue } from "@duckdb/node-api";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readFile, readdir, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import { ensureRawTables, openWarehouse } from "./warehouse";
+
+/**
+ * Loads raw NDJSON files into the local warehouse's `raw.movies`, the way the production pipe
+ * (Snowpipe) loads them into Snowflake's `RAW.MOVIES`:
+ *
+ * - **Same columns:** each line becomes one row: the JSON record, the object key (`source_file`,
+ *   METADATA$FILENAME), its line number (`file_row_number`, METADATA$FILE_ROW_NUMBER) and the time the
+ *   file's scan started (`loaded_at`, METADATA$START_SCAN_TIME).
+ * - **File-level idempotency:** a file is loaded once. `raw.load_history` remembers every key it
+ *   processed (with its ETag, size and outcome), like the pipe's load metadata, and a key found
+ *   there is never loaded again, even when the object changed since: Snowpipe does not reload a
+ *   modified file either (stage it under a new name). Such a file is reported as changed.
+ *   Unlike Snowpipe's metadata, which expires after 14 days, the local history never expires.
+ * - **ON_ERROR:** a line that is not a JSON object is an error, reported with file and line.
+ *   `CONTINUE` (the default, as the production pipe) loads the good lines of the file;
+ *   `SKIP_FILE` loads nothing from a file with an error. Either way the file is recorded and
+ *   not tried again.
+ * - **Atomic per file:** a file's rows and its history entry are committed in one transaction, so an
+ *   interrupted load leaves either the whole file or nothing of it.
+ *
+ * Files are the objects under the raw prefix whose key ends in `.json`; blank lines are not rows.
+ */
+
+/** Default raw prefix, as the extractor lands files (`RAW_PREFIX`). */
+export const DEFAULT_RAW_PREFIX = "raw/movies/";
+
+/** What to do with a file that has bad lines; mirrors the COPY option of the same name. */
+export type OnError = "CONTINUE" | "SKIP_FILE";
+
+/** ON_ERROR the local loader uses unless told otherwise; the same as the production pipe. */
+export const DEFAULT_ON_ERROR: OnError = "CONTINUE";
+
+/** One staged file as listed by a {@link RawSource}. */
+export interface RawObject {
+  /** Object key (bucket-relative path), e.g. `raw/movies/2026-05-01/movies_06-00-00.json`. */
+  key: string;
+  /** Size in bytes. */
+  size: number;
+  /** ETag without quotes when the source knows it at listing time (S3 does; folders do not). */
+  etag?: string;
+  /** Reads the whole file. */
+  read(): Promise<Buffer>;
+}
+
+/** Where raw files come from: an S3-compatible bucket or a folder laid out like one. */
+export interface RawSource {
+  /** Human-readable location, e.g. `s3://tmdb-roi-raw/raw/movies/`. */
+  readonly description: string;
+  /** Lists the raw files, sorted by key. */
+  list(): Promise<RawObject[]>;
+}
+
+/** A bad line in a raw file. */
+export interface LineError {
+  file: string;
+  /** 1-based line number in the file. */
+  line: number;
+  message: string;
+}
+
+/** Outcome of one file. */
+export interface FileLoadResult {
+  key: string;
+  /**
+   * `LOADED` (every line), `PARTIALLY_LOADED` (CONTINUE skipped bad lines), `LOAD_FAILED`
+   * (SKIP_FILE), `ALREADY_LOADED` (in the load history), `CHANGED_AFTER_LOAD` (in the load history,
+   * but its ETag or size differs now: not reloaded).
+   */
+  status: "LOADED" | "PARTIALLY_LOADED" | "LOAD_FAILED" | "ALREADY_LOADED" | "CHANGED_AFTER_LOAD";
+  rowsParsed: number;
+  rowsLoaded: number;
+  errorCount: number;
+  /** The first errors of the file (at most {@link MAX_ERRORS_KEPT_PER_FILE}). */
+  errors: LineError[];
+}
+
+/** Errors kept in memory per file; the count is always exact. */
+export const MAX_ERRORS_KEPT_PER_FILE = 20;
+
+/** What a load did. */
+export interface LoadSummary {
+  source: string;
+  filesListed: number;
+  /** Files read in this load (new to the history). */
+  filesProcessed: number;
+  filesAlreadyLoaded: number;
+  filesChangedAfterLoad: number;
+  /** Files with at least one bad line. */
+  filesWithErrors: number;
+  rowsLoaded: number;
+  rowsRejected: number;
+  /** Bytes read. */
+  bytes: number;
+  durationMs: number;
+  files: FileLoadResult[];
+}
+
+/** Options of {@link loadRawFiles}. */
+export interface LoadOptions {
+  /** The warehouse DuckDB file. */
+  databasePath: string;
+  source: RawSource;
+  /**
+   * What to do with a file that has bad lines.
+   * @default "CONTINUE"
+   */
+  onError?: OnError;
+  /**
+   * Progress lines: the bad lines of each file, changed files, and a line every 2 seconds on long loads.
+   * @default no output
+   */
+  log?: (line: string) => void;
+  /**
+   * Files read ahead while the current one is inserted.
+   * @default 4
+   */
+  readAhead?: number;
+}
+
+/** Raw files under `prefix` in an S3-compatible bucket, listed with ListObjectsV2. */
+export function s3RawSource(options: { client: S3Client; bucket: string; prefix?: string }): RawSource {
+  const prefix = options.prefix ?? DEFAULT_RAW_PREFIX;
+  const { client, bucket } = options;
+  return {
+    description: `s3://${bucket}/${prefix}`,
+    async list() {
+      const objects: RawObject[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        for (const item of page.Contents ?? []) {
+          const key = item.Key;
+          if (key === undefined || !isRawFileKey(key)) continue;
+          objects.push({
+            key,
+            size: item.Size ?? 0,
+            etag: item.ETag?.replaceAll('"', ""),
+            async read() {
+              const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+              if (!response.Body) throw new Error(`s3://${bucket}/${key} has no body`);
+              return Buffer.from(await response.Body.transformToByteArray());
+            },
+          });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token !== undefined);
+      return objects.sort((a, b) => compareKeys(a.key, b.key));
+    },
+  };
+}
+
+/** Error for a `--from-raw` folder that is not laid out like the bucket. */
+export class RawFolderError extends Error {
+  override readonly name = "RawFolderError";
+  constructor(
+    readonly directory: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Raw files in a folder laid out like the bucket (a bucket export): `DIR/raw/movies/...`. Keys are the
+ * paths relative to `DIR`, with `/` separators, exactly as the objects' keys were.
+ */
+export function folderRawSource(options: { directory: string; prefix?: string }): RawSource {
+  const prefix = options.prefix ?? DEFAULT_RAW_PREFIX;
+  const root = options.directory;
+  const start = join(root, ...prefix.split("/").filter(Boolean));
+  return {
+    description: `${start}${sep}`,
+    async list() {
+      if (!existsSync(root)) throw new RawFolderError(root, `raw folder ${root} does not exist`);
+      if (!existsSync(start)) {
+        throw new RawFolderError(
+          root,
+          `no ${prefix} folder under ${root}: expected a folder laid out like the bucket, ` +
+            `e.g. ${join(root, ...prefix.split("/").filter(Boolean), "2026-05-01", "movies_06-00-00.json")}`,
+        );
+      }
+      const objects: RawObject[] = [];
+      for (const entry of await readdir(start, { recursive: true, withFileTypes: true })) {
+        if (!entry.isFile()) continue;
+        const path = join(entry.parentPath, entry.name);
+        const key = relative(root, path).split(sep).join("/");
+        if (!isRawFileKey(key)) continue;
+        const info = await stat(path);
+        objects.push({ key, size: info.size, read: () => readFile(path) });
+      }
+      return objects.sort((a, b) => compareKeys(a.key, b.key));
+    },
+  };
+}
+
+function isRawFileKey(key: string): boolean {
+  return key.endsWith(".json") && !key.endsWith("/");
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The lines of a file parsed: good records with their line numbers, and the errors. */
+export interface ParsedFile {
+  records: { line: number; text: string }[];
+  errors: LineError[];
+  errorCount: number;
+  rowsParsed: number;
+}
+
+/**
+ * Splits an NDJSON file into records. A line is a record when it parses as a JSON object; blank lines
+ * are skipped; anything else is an error with its line number. Invalid UTF-8 is an error of the
+ * lines that contain it.
+ */
+export function parseNdjson(key: string, content: Buffer): ParsedFile {
+  const records: { line: number; text: string }[] = [];
+  const errors: LineError[] = [];
+  let errorCount = 0;
+  let rowsParsed = 0;
+  const addError = (line: number, message: string): void => {
+    errorCount += 1;
+    if (errors.length < MAX_ERRORS_KEPT_PER_FILE) errors.push({ file: key, line, message });
+  };
+
+  let lines: string[];
+  let badUtf8 = new Set<number>();
+  try {
+    lines = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(content).split("\n");
+  } catch {
+    ({ lines, badUtf8 } = decodeLineByLine(content));
+  }
+  for (let index = 0; index < lines.length; index += 1) {
+    const lineNumber = index + 1;
+    const raw = lines[index] ?? "";
+    const text = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (text.trim() === "") continue;
+    rowsParsed += 1;
+    if (badUtf8.has(lineNumber)) {
+      addError(lineNumber, "invalid UTF-8");
+      continue;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      addError(lineNumber, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      continue;
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      addError(
+        lineNumber,
+        `not a JSON object (got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value})`,
+      );
+      continue;
+    }
+    records.push({ line: lineNumber, text });
+  }
+  return { records, errors, errorCount, rowsParsed };
+}
+
+function decodeLineByLine(content: Buffer): { lines: string[]; badUtf8: Set<number> } {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  const lines: string[] = [];
+  const badUtf8 = new Set<number>();
+  let start = 0;
+  while (start <= content.length) {
+    let end = content.indexOf(0x0a, start);
+    if (end === -1) end = content.length;
+    const slice = content.subarray(start, end);
+    try {
+      lines.push(decoder.decode(slice));
+    } catch {
+      lines.push("x");
+      badUtf8.add(lines.length);
+    }
+    start = end + 1;
+  }
+  return { lines, badUtf8 };
+}
+
+interface HistoryEntry {
+  etag: string | null;
+  size: number;
+}
+
+/**
+ * Loads every raw file that is not in the load history yet. Opens the warehouse, creates the raw
+ * tables when missing, and closes the warehouse before returning (also on error).
+ */
+export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
+  const started = performance.now();
+  const onError = options.onError ?? DEFAULT_ON_ERROR;
+  const log = options.log ?? (() => undefined);
+  const readAhead = Math.max(1, options.readAhead ?? 4);
+  const objects = await options.source.list();
+
+  const warehouse = await openWarehouse(options.databasePath);
+  try {
+    const { connection } = warehouse;
+    await ensureRawTables(connection);
+    const history = new Map<string, HistoryEntry>();
+    const reader = await connection.runAndReadAll("select file_name, etag, file_size from raw.load_history");
+    for (const [name, etag, size] of reader.getRows()) {
+      history.set(String(name), { etag: etag === null ? null : String(etag), size: Number(size) });
+    }
+
+    const summary: LoadSummary = {
+      source: options.source.description,
+      filesListed: objects.length,
+      filesProcessed: 0,
+      filesAlreadyLoaded: 0,
+      filesChangedAfterLoad: 0,
+      filesWithErrors: 0,
+      rowsLoaded: 0,
+      rowsRejected: 0,
+      bytes: 0,
+      durationMs: 0,
+      files: [],
+    };
+
+    const pending: RawObject[] = [];
+    for (const object of objects) {
+      const known = history.get(object.key);
+      if (known === undefined) {
+        pending.push(object);
+        continue;
+      }
+      const changed =
+        known.size !== object.size ||
+        (object.etag !== undefined && known.etag !== null && known.etag !== object.etag);
+      if (changed) {
+        summary.filesChangedAfterLoad += 1;
+        log(
+          `warning: ${object.key} changed since it was loaded (size ${known.size} -> ${object.size}); ` +
+            "it is not loaded again (as Snowpipe): write changed data under a new key",
+        );
+      } else {
+        summary.filesAlreadyLoaded += 1;
+      }
+      summary.files.push({
+        key: object.key,
+        status: changed ? "CHANGED_AFTER_LOAD" : "ALREADY_LOADED",
+        rowsParsed: 0,
+        rowsLoaded: 0,
+        errorCount: 0,
+        errors: [],
+      });
+    }
+
+    // Read a few files ahead so that downloads overlap with inserts.
+    const reads = new Map<number, Promise<Buffer>>();
+    const readAt = (index: number): Promise<Buffer> | undefined => {
+      const object = pending[index];
+      if (object === undefined) return undefined;
+      let promise = reads.get(index);
+      if (promise === undefined) {
+        promise = object.read();
+        promise.catch(() => undefined); // handled when awaited
+        reads.set(index, promise);
+      }
+      return promise;
+    };
+
+    let lastProgress = performance.now();
+    for (let index = 0; index < pending.length; index += 1) {
+      if (performance.now() - lastProgress > 2000) {
+        lastProgress = performance.now();
+        log(`${index}/${pending.length} new files, ${summary.rowsLoaded} rows so far`);
+      }
+      for (let ahead = index; ahead < Math.min(pending.length, index + readAhead); ahead += 1) readAt(ahead);
+      const object = pending[index] as RawObject;
+      let content: Buffer;
+      try {
+        content = await (readAt(index) as Promise<Buffer>);
+      } catch (error) {
+        throw new Error(
+          `cannot read raw file ${object.key}: ${error instanceof Error ? error.message : String(error)}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      reads.delete(index);
+      const result = await loadOneFile(warehouse.connection, object, content, onError);
+      summary.filesProcessed += 1;
+      summary.bytes += content.length;
+      summary.rowsLoaded += result.rowsLoaded;
+      summary.rowsRejected += result.errorCount;
+      if (result.errorCount > 0) {
+        summary.filesWithErrors += 1;
+        const verdict =
+          result.status === "LOAD_FAILED"
+            ? "file skipped (ON_ERROR = SKIP_FILE)"
+            : `${result.rowsLoaded} good line(s) loaded (ON_ERROR = CONTINUE)`;
+        log(`${object.key}: ${result.errorCount} bad line(s), ${verdict}`);
+        for (const error of result.errors) log(`  ${error.file}:${error.line}: ${error.message}`);
+        if (result.errorCount > result.errors.length) {
+          log(`  ... and ${result.errorCount - result.errors.length} more`);
+        }
+      }
+      summary.files.push(result);
+    }
+    summary.durationMs = performance.now() - started;
+    return summary;
+  } finally {
+    warehouse.close();
+  }
+}
+
+async function loadOneFile(
+  connection: Awaited<ReturnType<typeof openWarehouse>>["connection"],
+  object: RawObject,
+  content: Buffer,
+  onError: OnError,
+): Promise<FileLoadResult> {
+  const scanStart = new Date();
+  const parsed = parseNdjson(object.key, content);
+  const skipFile = onError === "SKIP_FILE" && parsed.errorCount > 0;
+  const rows = skipFile ? [] : parsed.records;
+  const status: FileLoadResult["status"] = skipFile
+    ? "LOAD_FAILED"
+    : parsed.errorCount > 0
+      ? "PARTIALLY_LOADED"
+      : "LOADED";
+  const etag = object.etag ?? createHash("md5").update(content).digest("hex");
+  const loadedAt = new DuckDBTimestampTZValue(BigInt(scanStart.getTime()) * 1000n);
+
+  await connection.run("begin transaction");
+  try {
+    if (rows.length > 0) {
+      const appender = await connection.createAppender("movies", "raw");
+      try {
+        for (const row of rows) {
+          appender.appendVarchar(row.text);
+          appender.appendVarchar(object.key);
+          appender.appendBigInt(BigInt(row.line));
+          appender.appendTimestampTZ(loadedAt);
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    }
+    const first = parsed.errors[0];
+    await connection.run(
+      `insert into raw.load_history
+         (file_name, etag, file_size, status, row_parsed, row_count, error_count,
+          first_error_message, first_error_line_number, last_load_time)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, current_timestamp)`,
+      [
+        object.key,
+        etag,
+        content.length,
+        status,
+        parsed.rowsParsed,
+        rows.length,
+        parsed.errorCount,
+        first?.message ?? null,
+        first?.line ?? null,
+      ],
+    );
+    await connection.run("commit");
+  } catch (error) {
+    await connection.run("rollback").catch(() => undefined);
+    throw new Error(
+      `loading ${object.key} failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  return {
+    key: object.key,
+    status,
+    rowsParsed: parsed.rowsParsed,
+    rowsLoaded: rows.length,
+    errorCount: parsed.errorCount,
+    errors: parsed.errors,
+  };
+}
