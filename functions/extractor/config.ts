@@ -1,0 +1,209 @@
+import { z } from "zod";
+import { ConfigError } from "./errors";
+
+/** TMDB's largest accepted `page` for list endpoints. */
+export const MAX_PAGES = 500;
+
+/** Extractor settings, read once from the environment by {@link loadConfig}. */
+export interface ExtractorConfig {
+  /**
+   * TMDB API v3 base URL (`TMDB_API_BASE_URL`), without a trailing slash.
+   * @default "https://api.themoviedb.org/3"
+   */
+  tmdbBaseUrl: string;
+  /** API Read Access Token (`TMDB_API_TOKEN`); set this or {@link tmdbSecretArn}. */
+  tmdbToken?: string;
+  /** Secrets Manager secret whose SecretString is the token (`TMDB_SECRET_ARN`); read once per container. */
+  tmdbSecretArn?: string;
+  /** Bucket the raw NDJSON lands in (`RAW_BUCKET`, required). */
+  rawBucket: string;
+  /**
+   * Key prefix of landed objects (`RAW_PREFIX`), ending in `/`.
+   * @default "raw/movies/"
+   */
+  rawPrefix: string;
+  /**
+   * Key prefix of quarantine objects (`REJECT_PREFIX`), ending in `/`; must lie outside {@link rawPrefix}.
+   * @default "rejects/movies/"
+   */
+  rejectPrefix: string;
+  /**
+   * Popular pages to list, 1..500 (`TMDB_PAGES`); the event's `pages` overrides it per run.
+   * @default 5
+   */
+  pages: number;
+  /**
+   * Requests in flight at once, 1..20 (`TMDB_MAX_CONCURRENCY`; TMDB allows about 20 connections per IP).
+   * @default 8
+   */
+  maxConcurrency: number;
+  /**
+   * Requests started per second, retries included (`TMDB_MAX_RPS`; TMDB's ceiling is about 40).
+   * @default 35
+   */
+  maxRps: number;
+  /**
+   * Per-request timeout in milliseconds, response body included (`TMDB_TIMEOUT_MS`).
+   * @default 10000
+   */
+  timeoutMs: number;
+  /**
+   * Retries per request after the first attempt, 0..10 (`TMDB_MAX_RETRIES`).
+   * @default 4
+   */
+  maxRetries: number;
+  /**
+   * Base of the exponential backoff in milliseconds (`TMDB_RETRY_BASE_DELAY_MS`): retry n waits a random
+   * time in [0, min(base * 2^(n-1), max)] (full jitter).
+   * @default 500
+   */
+  retryBaseDelayMs: number;
+  /**
+   * Upper bound of one backoff delay in milliseconds (`TMDB_RETRY_MAX_DELAY_MS`).
+   * @default 8000
+   */
+  retryMaxDelayMs: number;
+  /**
+   * Longest wait a `Retry-After` header may impose, in milliseconds (`TMDB_MAX_RETRY_AFTER_MS`);
+   * longer values are capped to it.
+   * @default 10000
+   */
+  maxRetryAfterMs: number;
+  /** AWS region (`AWS_REGION`, else `AWS_DEFAULT_REGION`; `us-east-1` when only an endpoint override is set). */
+  awsRegion: string;
+  /**
+   * S3 endpoint override (`AWS_ENDPOINT_URL_S3`, else `AWS_ENDPOINT_URL`); path-style addressing is used
+   * when set.
+   * @default undefined (the regional AWS endpoint)
+   */
+  s3Endpoint?: string;
+}
+
+/** Environment variables as Node exposes them. */
+export type Env = Record<string, string | undefined>;
+
+const DEFAULTS = {
+  TMDB_API_BASE_URL: "https://api.themoviedb.org/3",
+  RAW_PREFIX: "raw/movies/",
+  REJECT_PREFIX: "rejects/movies/",
+  TMDB_PAGES: 5,
+  TMDB_MAX_CONCURRENCY: 8,
+  TMDB_MAX_RPS: 35,
+  TMDB_TIMEOUT_MS: 10_000,
+  TMDB_MAX_RETRIES: 4,
+  TMDB_RETRY_BASE_DELAY_MS: 500,
+  TMDB_RETRY_MAX_DELAY_MS: 8_000,
+  TMDB_MAX_RETRY_AFTER_MS: 10_000,
+} as const;
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: "must be an http(s) URL" })
+  .transform((value) => value.replace(/\/+$/, ""));
+
+const integer = (min: number, max: number) =>
+  z.coerce
+    .number({ error: `must be an integer between ${min} and ${max}` })
+    .int({ error: `must be an integer between ${min} and ${max}` })
+    .min(min, { error: `must be an integer between ${min} and ${max}` })
+    .max(max, { error: `must be an integer between ${min} and ${max}` });
+
+const prefix = z
+  .string()
+  .regex(/^[^/].*\/$/, { error: 'must be a key prefix ending in "/" and not starting with "/"' });
+
+const bucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    error: 'must be an S3 bucket name (3-63 lowercase letters, digits, "." or "-")',
+  });
+
+const nonEmpty = z.string().trim().min(1, { error: "must not be empty" });
+
+/** Validates one variable; records a problem naming it instead of throwing. */
+function read<T>(
+  env: Env,
+  variable: string,
+  schema: z.ZodType<T>,
+  fallback: T | undefined,
+  problems: { variable: string; message: string }[],
+): T | undefined {
+  const raw = env[variable];
+  if (raw === undefined || raw === "") {
+    if (fallback === undefined) return undefined;
+    return fallback;
+  }
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  problems.push({ variable, message: `${issue?.message ?? "is invalid"} (got ${JSON.stringify(raw)})` });
+  return undefined;
+}
+
+/**
+ * Reads and validates the extractor's settings from `env`. Every problem is reported at once in one
+ * {@link ConfigError} whose message names each offending variable.
+ */
+export function loadConfig(env: Env): ExtractorConfig {
+  const problems: { variable: string; message: string }[] = [];
+  const r = <T>(variable: string, schema: z.ZodType<T>, fallback?: T) => read(env, variable, schema, fallback, problems);
+
+  const tmdbBaseUrl = r("TMDB_API_BASE_URL", httpUrl, DEFAULTS.TMDB_API_BASE_URL);
+  const tmdbToken = r("TMDB_API_TOKEN", nonEmpty);
+  const tmdbSecretArn = r(
+    "TMDB_SECRET_ARN",
+    z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, {
+      error: "must be a Secrets Manager secret ARN",
+    }),
+  );
+  if (env["TMDB_API_TOKEN"] && env["TMDB_SECRET_ARN"]) {
+    problems.push({ variable: "TMDB_API_TOKEN", message: "and TMDB_SECRET_ARN are both set: set only one" });
+  } else if (!env["TMDB_API_TOKEN"] && !env["TMDB_SECRET_ARN"]) {
+    problems.push({
+      variable: "TMDB_API_TOKEN",
+      message: "is required (or TMDB_SECRET_ARN, a Secrets Manager secret holding the token)",
+    });
+  }
+  const rawBucket = r("RAW_BUCKET", bucketName);
+  if (!env["RAW_BUCKET"]) problems.push({ variable: "RAW_BUCKET", message: "is required" });
+  const rawPrefix = r("RAW_PREFIX", prefix, DEFAULTS.RAW_PREFIX);
+  const rejectPrefix = r("REJECT_PREFIX", prefix, DEFAULTS.REJECT_PREFIX);
+  if (rawPrefix && rejectPrefix && (rejectPrefix.startsWith(rawPrefix) || rawPrefix.startsWith(rejectPrefix))) {
+    problems.push({
+      variable: "REJECT_PREFIX",
+      message: `must lie outside RAW_PREFIX ("${rawPrefix}"): quarantined records must not reach the pipe`,
+    });
+  }
+  const pages = r("TMDB_PAGES", integer(1, MAX_PAGES), DEFAULTS.TMDB_PAGES);
+  const maxConcurrency = r("TMDB_MAX_CONCURRENCY", integer(1, 20), DEFAULTS.TMDB_MAX_CONCURRENCY);
+  const maxRps = r("TMDB_MAX_RPS", integer(1, 1000), DEFAULTS.TMDB_MAX_RPS);
+  const timeoutMs = r("TMDB_TIMEOUT_MS", integer(1, 900_000), DEFAULTS.TMDB_TIMEOUT_MS);
+  const maxRetries = r("TMDB_MAX_RETRIES", integer(0, 10), DEFAULTS.TMDB_MAX_RETRIES);
+  const retryBaseDelayMs = r("TMDB_RETRY_BASE_DELAY_MS", integer(0, 60_000), DEFAULTS.TMDB_RETRY_BASE_DELAY_MS);
+  const retryMaxDelayMs = r("TMDB_RETRY_MAX_DELAY_MS", integer(0, 300_000), DEFAULTS.TMDB_RETRY_MAX_DELAY_MS);
+  const maxRetryAfterMs = r("TMDB_MAX_RETRY_AFTER_MS", integer(0, 300_000), DEFAULTS.TMDB_MAX_RETRY_AFTER_MS);
+  const s3Endpoint = env["AWS_ENDPOINT_URL_S3"]
+    ? r("AWS_ENDPOINT_URL_S3", httpUrl)
+    : r("AWS_ENDPOINT_URL", httpUrl);
+  const region = env["AWS_REGION"] || env["AWS_DEFAULT_REGION"] || (s3Endpoint ? "us-east-1" : undefined);
+  if (!region) problems.push({ variable: "AWS_REGION", message: "is required (Lambda sets it; set it locally)" });
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    tmdbBaseUrl: tmdbBaseUrl as string,
+    ...(tmdbToken === undefined ? {} : { tmdbToken }),
+    ...(tmdbSecretArn === undefined ? {} : { tmdbSecretArn }),
+    rawBucket: rawBucket as string,
+    rawPrefix: rawPrefix as string,
+    rejectPrefix: rejectPrefix as string,
+    pages: pages as number,
+    maxConcurrency: maxConcurrency as number,
+    maxRps: maxRps as number,
+    timeoutMs: timeoutMs as number,
+    maxRetries: maxRetries as number,
+    retryBaseDelayMs: retryBaseDelayMs as number,
+    retryMaxDelayMs: retryMaxDelayMs as number,
+    maxRetryAfterMs: maxRetryAfterMs as number,
+    awsRegion: region as string,
+    ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
+  };
+}

@@ -1,0 +1,59 @@
+import type { S3Client } from "@aws-sdk/client-s3";
+import { z } from "zod";
+import { loadConfig, MAX_PAGES, type ExtractorConfig } from "./config";
+import { ConfigError } from "./errors";
+import { runExtraction, type ExtractionSummary } from "./extract";
+import { createS3Client } from "./landing";
+import { createLogger, parseLogLevel } from "./logger";
+
+/**
+ * The invocation event. Scheduled events carry more fields, which are ignored; `pages` overrides
+ * `TMDB_PAGES` for one run.
+ */
+export const ExtractorEventSchema = z.preprocess(
+  (value) => value ?? {},
+  z.looseObject({
+    pages: z
+      .int({ error: `pages must be an integer between 1 and ${MAX_PAGES}` })
+      .min(1, { error: `pages must be an integer between 1 and ${MAX_PAGES}` })
+      .max(MAX_PAGES, { error: `pages must be an integer between 1 and ${MAX_PAGES}` })
+      .optional(),
+  }),
+);
+export type ExtractorEvent = z.infer<typeof ExtractorEventSchema>;
+
+const logger = createLogger({ level: parseLogLevel(process.env["LOG_LEVEL"]), base: { service: "tmdb-extractor" } });
+
+/** Read once per container: the environment does not change between invocations. */
+let runtime: { config: ExtractorConfig; s3: S3Client } | undefined;
+
+function getRuntime(): { config: ExtractorConfig; s3: S3Client } {
+  if (!runtime) {
+    const config = loadConfig(process.env);
+    runtime = { config, s3: createS3Client(config) };
+  }
+  return runtime;
+}
+
+/**
+ * Lambda entry point (`index.handler`): validates the event, runs one extraction and returns its
+ * summary. Throws when the run fails so Lambda records an error (and the alarm fires). The TMDB token
+ * from Secrets Manager is fetched on the first run of a container and reused.
+ */
+export async function handler(event: unknown): Promise<ExtractionSummary> {
+  const parsed = ExtractorEventSchema.safeParse(event);
+  if (!parsed.success) {
+    const message = `Invalid event: ${parsed.error.issues.map((i) => i.message).join("; ")}`;
+    logger.error("invalid event", { message });
+    throw new ConfigError([{ variable: "event.pages", message: message.replace(/^Invalid event: pages /, "") }]);
+  }
+  let current: { config: ExtractorConfig; s3: S3Client };
+  try {
+    current = getRuntime();
+  } catch (error) {
+    logger.error("invalid configuration", { error });
+    throw error;
+  }
+  const pages = parsed.data.pages ?? current.config.pages;
+  return runExtraction({ ...current.config, pages }, { logger, s3: current.s3 });
+}

@@ -1,0 +1,42 @@
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import type { ExtractorConfig } from "./config";
+import { describeError, LandingError } from "./errors";
+
+/** Content type of landed and quarantined objects. */
+export const NDJSON_CONTENT_TYPE = "application/x-ndjson";
+
+/** `<prefix>YYYY-MM-DD/movies_HH-MM-SS.json` for the run start, in UTC. */
+export function objectKey(prefix: string, runStart: Date): string {
+  const iso = runStart.toISOString(); // 2026-01-31T06:00:07.123Z
+  const date = iso.slice(0, 10);
+  const time = iso.slice(11, 19).replaceAll(":", "-");
+  return `${prefix}${date}/movies_${time}.json`;
+}
+
+/** Newline-delimited JSON: one compact JSON value per line, each line ending in `\n`. */
+export function toNdjson(records: readonly unknown[]): string {
+  return records.map((record) => `${JSON.stringify(record)}\n`).join("");
+}
+
+/**
+ * S3 client for the configured region. With an endpoint override (`AWS_ENDPOINT_URL_S3`, e.g. a local
+ * S3-compatible server) path-style addressing is used, since such servers rarely resolve
+ * `<bucket>.<host>` names.
+ */
+export function createS3Client(config: Pick<ExtractorConfig, "awsRegion" | "s3Endpoint">): S3Client {
+  return new S3Client({
+    region: config.awsRegion,
+    ...(config.s3Endpoint ? { endpoint: config.s3Endpoint, forcePathStyle: true } : {}),
+  });
+}
+
+/** Writes `records` as one NDJSON object; any failure becomes a {@link LandingError}. */
+export async function putNdjson(s3: S3Client, bucket: string, key: string, records: readonly unknown[]): Promise<void> {
+  try {
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: toNdjson(records), ContentType: NDJSON_CONTENT_TYPE }),
+    );
+  } catch (error) {
+    throw new LandingError(bucket, key, describeError(error), { cause: error });
+  }
+}
