@@ -1,0 +1,230 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Arguments of {@link Extractor}. */
+export interface ExtractorArgs {
+  /** Deployment package: an archive whose `index.mjs` exports `handler`. */
+  code: pulumi.asset.Archive;
+  /** Lambda runtime identifier, e.g. `nodejs24.x`. */
+  runtime: string;
+  /** Name of the raw landing bucket (`RAW_BUCKET`). */
+  bucketName: pulumi.Input<string>;
+  /** ARN of the raw landing bucket. */
+  bucketArn: pulumi.Input<string>;
+  /** Key prefix of landed files (`RAW_PREFIX`), ending with `/`. */
+  rawPrefix: string;
+  /** Key prefix of quarantined records (`REJECT_PREFIX`), ending with `/`. */
+  rejectPrefix: string;
+  /** TMDB API token, a secret Output; stored in Secrets Manager, never in the function's environment. */
+  tmdbApiToken: pulumi.Input<string>;
+  /**
+   * Pages of the popular list per run (`TMDB_PAGES`).
+   * @default 5
+   */
+  pages?: number;
+  /**
+   * Function timeout in seconds.
+   * @default 300
+   */
+  timeoutSeconds?: number;
+  /**
+   * Memory of the function in MB.
+   * @default 512
+   */
+  memorySize?: number;
+  /**
+   * Reserved concurrency.
+   * @default undefined (unreserved)
+   */
+  reservedConcurrency?: number;
+  /**
+   * Times Lambda retries a failed asynchronous (scheduled) run.
+   * @default 1
+   */
+  retryAttempts?: number;
+  /**
+   * Retention of the log group in days.
+   * @default 30
+   */
+  logRetentionDays?: number;
+  /** SNS topic receiving failed runs (on-failure destination) and the error alarm. */
+  alarmTopicArn: pulumi.Input<string>;
+}
+
+/** Least-privilege policy of the extractor's execution role. */
+export function extractorPolicy(args: {
+  bucketArn: string;
+  rawPrefix: string;
+  rejectPrefix: string;
+  secretArn: string;
+  logGroupArn: string;
+  alarmTopicArn: string;
+}): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "LandRawAndRejectedRecords",
+        Effect: "Allow",
+        Action: "s3:PutObject",
+        Resource: [`${args.bucketArn}/${args.rawPrefix}*`, `${args.bucketArn}/${args.rejectPrefix}*`],
+      },
+      {
+        Sid: "ReadTmdbToken",
+        Effect: "Allow",
+        Action: "secretsmanager:GetSecretValue",
+        Resource: args.secretArn,
+      },
+      {
+        Sid: "WriteOwnLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: `${args.logGroupArn}:*`,
+      },
+      { Sid: "ReportFailedRuns", Effect: "Allow", Action: "sns:Publish", Resource: args.alarmTopicArn },
+    ],
+  });
+}
+
+/** Trust policy letting Lambda assume the extractor's role. */
+export const LAMBDA_TRUST_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+
+/**
+ * The extractor Lambda with its TMDB token secret, execution role, log group, asynchronous invoke settings
+ * (retries, maximum event age, on-failure destination) and an alarm on its errors.
+ */
+export class Extractor extends pulumi.ComponentResource {
+  /** The function. */
+  readonly function: aws.lambda.Function;
+  /** Function name. */
+  readonly functionName: pulumi.Output<string>;
+  /** Function ARN. */
+  readonly functionArn: pulumi.Output<string>;
+  /** Name of the function's log group. */
+  readonly logGroupName: pulumi.Output<string>;
+  /** ARN of the Secrets Manager secret holding the TMDB token. */
+  readonly secretArn: pulumi.Output<string>;
+
+  constructor(name: string, args: ExtractorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tmdb:extractor:Extractor", name, {}, opts);
+    const pages = args.pages ?? 5;
+    const timeoutSeconds = args.timeoutSeconds ?? 300;
+    const memorySize = args.memorySize ?? 512;
+    const retryAttempts = args.retryAttempts ?? 1;
+    const logRetentionDays = args.logRetentionDays ?? 30;
+    if (!Number.isInteger(pages) || pages < 1 || pages > 500)
+      throw new Error(`${name}: pages must be 1..500`);
+    if (timeoutSeconds < 180 || timeoutSeconds > 900)
+      throw new Error(`${name}: timeoutSeconds must be 180..900`);
+    if (retryAttempts < 0 || retryAttempts > 2) throw new Error(`${name}: retryAttempts must be 0..2`);
+
+    const secret = new aws.secretsmanager.Secret(
+      `${name}-tmdb-token`,
+      { description: "TMDB API read access token of the extractor" },
+      { parent: this },
+    );
+    new aws.secretsmanager.SecretVersion(
+      `${name}-tmdb-token`,
+      { secretId: secret.id, secretString: pulumi.secret(args.tmdbApiToken) },
+      { parent: this },
+    );
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { retentionInDays: logRetentionDays },
+      { parent: this },
+    );
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      { assumeRolePolicy: LAMBDA_TRUST_POLICY },
+      { parent: this },
+    );
+    const policy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: role.name,
+        policy: pulumi
+          .all([args.bucketArn, secret.arn, logGroup.arn, args.alarmTopicArn])
+          .apply(([bucketArn, secretArn, logGroupArn, alarmTopicArn]) =>
+            extractorPolicy({
+              bucketArn,
+              rawPrefix: args.rawPrefix,
+              rejectPrefix: args.rejectPrefix,
+              secretArn,
+              logGroupArn,
+              alarmTopicArn,
+            }),
+          ),
+      },
+      { parent: this },
+    );
+
+    this.function = new aws.lambda.Function(
+      `${name}-fn`,
+      {
+        description: "Lands TMDB popular movies with financials in S3 as NDJSON",
+        code: args.code,
+        handler: "index.handler",
+        runtime: args.runtime,
+        architectures: ["arm64"],
+        role: role.arn,
+        timeout: timeoutSeconds,
+        memorySize,
+        reservedConcurrentExecutions: args.reservedConcurrency,
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
+        environment: {
+          variables: {
+            RAW_BUCKET: args.bucketName,
+            RAW_PREFIX: args.rawPrefix,
+            REJECT_PREFIX: args.rejectPrefix,
+            TMDB_PAGES: String(pages),
+            TMDB_SECRET_ARN: secret.arn,
+            NODE_OPTIONS: "--enable-source-maps",
+          },
+        },
+      },
+      { parent: this, dependsOn: [policy, logGroup] },
+    );
+
+    new aws.lambda.FunctionEventInvokeConfig(
+      `${name}-async`,
+      {
+        functionName: this.function.name,
+        maximumRetryAttempts: retryAttempts,
+        maximumEventAgeInSeconds: 3600,
+        destinationConfig: { onFailure: { destination: args.alarmTopicArn } },
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-errors`,
+      {
+        alarmDescription: "The TMDB extractor failed (see its log group)",
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: this.function.name },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [args.alarmTopicArn],
+      },
+      { parent: this },
+    );
+
+    this.functionName = this.function.name;
+    this.functionArn = this.function.arn;
+    this.logGroupName = logGroup.name;
+    this.secretArn = secret.arn;
+    this.registerOutputs({
+      functionName: this.functionName,
+      functionArn: this.functionArn,
+      logGroupName: this.logGroupName,
+      secretArn: this.secretArn,
+    });
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Names of the per-stack objects. Account-level objects (Snowflake warehouse, database, integration, roles,
+ * users; the IAM role Snowflake assumes) carry the stack name so that several stacks share one AWS and one
+ * Snowflake account without colliding. Snowflake names are UPPER_SNAKE: unquoted identifiers, no autonaming.
+ */
+
+/** The stack name as it appears in Snowflake names: upper-cased, every non-alphanumeric replaced by `_`. */
+export function stackToken(stack: string): string {
+  if (!/[A-Za-z0-9]/.test(stack)) throw new Error(`stack name "${stack}" must contain a letter or digit`);
+  return stack.toUpperCase().replace(/[^A-Z0-9]/g, "_");
+}
+
+/** Snowflake object names of one stack. */
+export interface SnowflakeNames {
+  database: string;
+  warehouse: string;
+  storageIntegration: string;
+  transformerRole: string;
+  dbtUser: string;
+  schemas: { raw: string; staging: string; marts: string };
+  rawTable: string;
+  fileFormat: string;
+  stage: string;
+  pipe: string;
+}
+
+/** Snowflake names of a stack, e.g. `TMDB_ROI_DEV`, `TMDB_ROI_DEV_WH`, `TMDB_ROI_DEV_TRANSFORMER`. */
+export function snowflakeNames(stack: string): SnowflakeNames {
+  const prefix = `TMDB_ROI_${stackToken(stack)}`;
+  return {
+    database: prefix,
+    warehouse: `${prefix}_WH`,
+    storageIntegration: `${prefix}_S3`,
+    transformerRole: `${prefix}_TRANSFORMER`,
+    dbtUser: `${prefix}_DBT`,
+    schemas: { raw: "RAW", staging: "STAGING", marts: "MARTS" },
+    rawTable: "MOVIES",
+    fileFormat: "NDJSON",
+    stage: "MOVIES_STAGE",
+    pipe: "MOVIES_PIPE",
+  };
+}
+
+/** `A.B.C` from unquoted UPPER_SNAKE identifiers, the form used in SQL and in stack outputs. */
+export function qualified(...parts: string[]): string {
+  return parts.join(".");
+}
+
+/**
+ * Name of the IAM role Snowflake's storage integration assumes. It is chosen, not generated: the integration
+ * needs the role's ARN before the role can exist (see {@link iamRoleArn}).
+ */
+export function snowflakeIamRoleName(project: string, stack: string): string {
+  const name = `${project}-${stack}-snowflake`;
+  if (name.length > 64 || !/^[\w+=,.@-]+$/.test(name)) {
+    throw new Error(
+      `IAM role name "${name}" (from project and stack name) must be at most 64 characters of letters, digits and +=,.@_-: use a shorter stack name`,
+    );
+  }
+  return name;
+}
+
+/** ARN of an IAM role from its parts, known before the role is created. */
+export function iamRoleArn(partition: string, accountId: string, roleName: string): string {
+  return `arn:${partition}:iam::${accountId}:role/${roleName}`;
+}

@@ -1,0 +1,332 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as snowflake from "@pulumi/snowflake";
+import { iamRoleArn, qualified } from "./names";
+
+/** COPY option for rows that fail to load. */
+export type OnError = "CONTINUE" | "SKIP_FILE" | "ABORT_STATEMENT";
+
+/** Arguments of {@link SnowpipeIngestion}. */
+export interface SnowpipeIngestionArgs {
+  /** Name of the raw landing bucket. */
+  bucketName: pulumi.Input<string>;
+  /** ARN of the raw landing bucket. */
+  bucketArn: pulumi.Input<string>;
+  /** Key prefix of landed NDJSON files, ending with `/`; the stage, the integration and the IAM policy stop there. */
+  rawPrefix: string;
+  /** Database of the raw table, stage and pipe. */
+  database: pulumi.Input<string>;
+  /** Schema of the raw table, stage and pipe. */
+  schema: pulumi.Input<string>;
+  /** Name of the storage integration (account-level: carries the stack name). */
+  integrationName: string;
+  /** Name of the IAM role Snowflake assumes (carries the stack name). */
+  iamRoleName: string;
+  /**
+   * Name of the raw table.
+   * @default "MOVIES"
+   */
+  tableName?: string;
+  /**
+   * Name of the NDJSON file format.
+   * @default "NDJSON"
+   */
+  fileFormatName?: string;
+  /**
+   * Name of the external stage.
+   * @default "MOVIES_STAGE"
+   */
+  stageName?: string;
+  /**
+   * Name of the pipe.
+   * @default "MOVIES_PIPE"
+   */
+  pipeName?: string;
+  /**
+   * Seconds to wait, after the IAM role and its policy are written, before the pipe is created.
+   * @default 30
+   */
+  iamPropagationSeconds?: number;
+  /**
+   * What the pipe does with a row that fails to load. `CONTINUE` loads the file's other rows and records the
+   * error in COPY_HISTORY; Snowpipe's default, `SKIP_FILE`, would drop a whole day's file for one bad line.
+   * @default "CONTINUE"
+   */
+  onError?: OnError;
+}
+
+/** Snowflake's `STORAGE_PROVIDER` for an AWS partition. */
+export function storageProviderFor(partition: string): "S3" | "S3GOV" | "S3CHINA" {
+  if (partition === "aws") return "S3";
+  if (partition === "aws-us-gov") return "S3GOV";
+  if (partition === "aws-cn") return "S3CHINA";
+  throw new Error(`AWS partition "${partition}" has no Snowflake storage provider`);
+}
+
+/** Trust policy letting only the storage integration's IAM user, presenting its external id, assume the role. */
+export function snowflakeTrustPolicy(iamUserArn: string, externalId: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "SnowflakeStorageIntegration",
+        Effect: "Allow",
+        Principal: { AWS: iamUserArn },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "sts:ExternalId": externalId } },
+      },
+    ],
+  });
+}
+
+/** What Snowflake may do in the bucket: read and list the landed files under the prefix, locate the bucket. */
+export function snowflakeReadPolicy(bucketArn: string, prefix: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "ReadLandedFiles",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:GetObjectVersion"],
+        Resource: `${bucketArn}/${prefix}*`,
+      },
+      {
+        Sid: "ListLandedFiles",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: bucketArn,
+        Condition: { StringLike: { "s3:prefix": [`${prefix}*`] } },
+      },
+      { Sid: "LocateBucket", Effect: "Allow", Action: "s3:GetBucketLocation", Resource: bucketArn },
+    ],
+  });
+}
+
+/**
+ * The pipe's COPY statement, every object fully qualified (a pipe runs outside any session's database and
+ * schema): the record plus the file it came from, its line in that file, and the load time.
+ */
+export function copyStatement(args: {
+  table: string;
+  stage: string;
+  fileFormat: string;
+  onError: OnError;
+}): string {
+  return [
+    `COPY INTO ${args.table} (RECORD, SOURCE_FILE, FILE_ROW_NUMBER, LOADED_AT)`,
+    `FROM (SELECT $1, METADATA$FILENAME, METADATA$FILE_ROW_NUMBER, METADATA$START_SCAN_TIME FROM @${args.stage})`,
+    `FILE_FORMAT = (FORMAT_NAME = '${args.fileFormat}')`,
+    `ON_ERROR = ${args.onError}`,
+  ].join("\n");
+}
+
+/** Columns of the raw table (the same columns the local DuckDB stack loads). */
+export const RAW_TABLE_COLUMNS: snowflake.types.input.TableColumn[] = [
+  { name: "RECORD", type: "VARIANT", nullable: false, comment: "One TMDB movie details object, as received" },
+  {
+    name: "SOURCE_FILE",
+    type: "VARCHAR(16777216)",
+    nullable: false,
+    comment: "Staged file the row came from",
+  },
+  { name: "FILE_ROW_NUMBER", type: "NUMBER(38,0)", nullable: false, comment: "1-based line in that file" },
+  {
+    name: "LOADED_AT",
+    type: "TIMESTAMP_LTZ(9)",
+    nullable: false,
+    comment: "Start of the load that inserted the row",
+  },
+];
+
+/** Resolves to `value` once `seconds` have passed; at once during previews (nothing is created then). */
+export function afterPropagation(value: pulumi.Input<string>, seconds: number): pulumi.Output<string> {
+  return pulumi.output(value).apply(async (resolved) => {
+    if (seconds > 0 && !pulumi.runtime.isDryRun()) {
+      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+    }
+    return resolved;
+  });
+}
+
+/**
+ * Snowpipe auto-ingest from the raw landing bucket, with the integration <-> IAM trust cycle broken in code:
+ * the role's ARN is computed from the caller's account, the partition and a chosen name; the integration gets
+ * that ARN; the role is then created under that name, trusting the integration's IAM user and external id.
+ * The pipe waits for the role, its policy and IAM propagation, and is replaced whenever the stage is.
+ * The bucket's single event notification sends new `.json` objects under the prefix to the pipe's queue.
+ */
+export class SnowpipeIngestion extends pulumi.ComponentResource {
+  /** The storage integration. */
+  readonly integration: snowflake.StorageIntegration;
+  /** The IAM role Snowflake assumes. */
+  readonly role: aws.iam.Role;
+  /** The role's S3 read policy. */
+  readonly rolePolicy: aws.iam.RolePolicy;
+  /** The raw table. */
+  readonly table: snowflake.Table;
+  /** The external stage. */
+  readonly stage: snowflake.Stage;
+  /** The pipe. */
+  readonly pipe: snowflake.Pipe;
+  /** `DB.SCHEMA.TABLE` of the raw table. */
+  readonly tableName: pulumi.Output<string>;
+  /** `DB.SCHEMA.STAGE` of the stage. */
+  readonly stageName: pulumi.Output<string>;
+  /** `DB.SCHEMA.PIPE` of the pipe. */
+  readonly pipeName: pulumi.Output<string>;
+  /** SQS queue ARN the bucket notifies. */
+  readonly notificationChannel: pulumi.Output<string>;
+
+  constructor(name: string, args: SnowpipeIngestionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("tmdb:ingestion:SnowpipeIngestion", name, {}, opts);
+    const tableName = args.tableName ?? "MOVIES";
+    const fileFormatName = args.fileFormatName ?? "NDJSON";
+    const stageName = args.stageName ?? "MOVIES_STAGE";
+    const pipeName = args.pipeName ?? "MOVIES_PIPE";
+    const iamPropagationSeconds = args.iamPropagationSeconds ?? 30;
+    const onError = args.onError ?? "CONTINUE";
+    if (!args.rawPrefix.endsWith("/") || args.rawPrefix.startsWith("/")) {
+      throw new Error(`${name}: rawPrefix "${args.rawPrefix}" must end with '/' and not start with one`);
+    }
+    if (iamPropagationSeconds < 0) throw new Error(`${name}: iamPropagationSeconds must be 0 or more`);
+
+    // 1. The role's ARN, known before the role exists.
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const roleArn = pulumi.all([partition, accountId]).apply(([p, a]) => iamRoleArn(p, a, args.iamRoleName));
+    const location = pulumi.interpolate`s3://${args.bucketName}/${args.rawPrefix}`;
+
+    // 2. The integration, pointing at that ARN.
+    this.integration = new snowflake.StorageIntegration(
+      `${name}-integration`,
+      {
+        name: args.integrationName,
+        type: "EXTERNAL_STAGE",
+        enabled: true,
+        storageProvider: partition.apply(storageProviderFor),
+        storageAwsRoleArn: roleArn,
+        storageAllowedLocations: [location],
+        comment: "TMDB raw landing bucket",
+      },
+      { parent: this },
+    );
+
+    // 3. The role under that name, trusting the integration's IAM user and external id.
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        name: args.iamRoleName,
+        description: "Assumed by Snowflake's storage integration to read landed TMDB files",
+        assumeRolePolicy: pulumi
+          .all([this.integration.storageAwsIamUserArn, this.integration.storageAwsExternalId])
+          .apply(([iamUserArn, externalId]) => snowflakeTrustPolicy(iamUserArn, externalId)),
+      },
+      { parent: this },
+    );
+    this.rolePolicy = new aws.iam.RolePolicy(
+      `${name}-read`,
+      {
+        role: this.role.name,
+        policy: pulumi
+          .output(args.bucketArn)
+          .apply((bucketArn) => snowflakeReadPolicy(bucketArn, args.rawPrefix)),
+      },
+      { parent: this },
+    );
+
+    // 4. Table, file format and stage.
+    this.table = new snowflake.Table(
+      `${name}-table`,
+      {
+        database: args.database,
+        schema: args.schema,
+        name: tableName,
+        columns: RAW_TABLE_COLUMNS,
+        comment: "TMDB movie details landed by the extractor, one row per NDJSON line",
+      },
+      { parent: this },
+    );
+    const fileFormat = new snowflake.FileFormat(
+      `${name}-ndjson`,
+      {
+        database: args.database,
+        schema: args.schema,
+        name: fileFormatName,
+        formatType: "JSON",
+        compression: "AUTO",
+        comment: "Newline-delimited JSON, one object per line",
+      },
+      { parent: this },
+    );
+    const fq = (object: string) =>
+      pulumi.all([args.database, args.schema]).apply(([d, s]) => qualified(d, s, object));
+    this.stage = new snowflake.Stage(
+      `${name}-stage`,
+      {
+        database: args.database,
+        schema: args.schema,
+        name: stageName,
+        url: location,
+        storageIntegration: this.integration.name,
+        fileFormat: pulumi.interpolate`FORMAT_NAME = ${fq(fileFormatName)}`,
+        comment: "Landed TMDB NDJSON files",
+      },
+      { parent: this, dependsOn: [fileFormat] },
+    );
+
+    // 5. The pipe, after the role, its policy and IAM propagation; replaced together with the stage.
+    const propagated = afterPropagation(
+      pulumi.all([this.role.arn, this.rolePolicy.id]).apply(([arn]) => arn),
+      iamPropagationSeconds,
+    );
+    this.pipe = new snowflake.Pipe(
+      `${name}-pipe`,
+      {
+        database: args.database,
+        schema: args.schema,
+        name: pipeName,
+        autoIngest: true,
+        copyStatement: pulumi
+          .all([fq(tableName), fq(stageName), fq(fileFormatName)])
+          .apply(([table, stage, format]) => copyStatement({ table, stage, fileFormat: format, onError })),
+        comment: pulumi.interpolate`Auto-ingests ${location} through ${propagated}`,
+      },
+      {
+        parent: this,
+        dependsOn: [this.role, this.rolePolicy, this.table, fileFormat, this.stage],
+        replaceWith: [this.stage],
+      },
+    );
+
+    // 6. The bucket's one notification configuration: new landed files go to the pipe's queue.
+    new aws.s3.BucketNotification(
+      `${name}-notification`,
+      {
+        bucket: args.bucketName,
+        queues: [
+          {
+            id: "snowpipe-raw",
+            queueArn: this.pipe.notificationChannel,
+            events: ["s3:ObjectCreated:*"],
+            filterPrefix: args.rawPrefix,
+            filterSuffix: ".json",
+          },
+        ],
+      },
+      { parent: this },
+    );
+
+    this.tableName = fq(tableName);
+    this.stageName = fq(stageName);
+    this.pipeName = fq(pipeName);
+    this.notificationChannel = this.pipe.notificationChannel;
+    this.registerOutputs({
+      integrationName: this.integration.name,
+      roleArn: this.role.arn,
+      tableName: this.tableName,
+      stageName: this.stageName,
+      pipeName: this.pipeName,
+      notificationChannel: this.notificationChannel,
+    });
+  }
+}

@@ -1,0 +1,240 @@
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+
+/** Pulumi project name, and the namespace of every project config key (`tmdb-genre-roi:<key>`). */
+export const PROJECT = "tmdb-genre-roi";
+
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/** Config keys whose values are secrets: never echoed in error messages, wrapped with `pulumi.secret`. */
+export const SECRET_KEYS = ["snowflakePrivateKey", "tmdbApiToken"] as const;
+
+/**
+ * Checks an EventBridge schedule expression: `rate(<n> <unit>)` or a six-field
+ * `cron(minutes hours day-of-month month day-of-week year)` where exactly one of the two day fields is `?`.
+ * @returns the problem, or undefined when the expression is valid
+ */
+export function scheduleExpressionProblem(expression: string): string | undefined {
+  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
+  if (rate) {
+    const value = Number(rate[1]);
+    const plural = (rate[2] as string).endsWith("s");
+    if (value < 1) return "must use a rate of at least 1";
+    if ((value === 1) === plural)
+      return "must use a singular unit for 1 and a plural unit otherwise, e.g. rate(1 day), rate(2 days)";
+    return undefined;
+  }
+  const cron = /^cron\((.*)\)$/.exec(expression);
+  if (!cron)
+    return "must be an EventBridge schedule expression: cron(minutes hours day-of-month month day-of-week year) or rate(value unit)";
+  const fields = (cron[1] as string).trim().split(/\s+/);
+  if (fields.length !== 6) {
+    return `must have six cron fields (minutes hours day-of-month month day-of-week year), found ${fields.length}`;
+  }
+  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  const numericWithin = (field: string, max: number) =>
+    field
+      .split(/[,\-/]/)
+      .filter((part) => /^\d+$/.test(part))
+      .every((part) => Number(part) <= max);
+  if (!/^[\d*,\-/]+$/.test(minutes) || !numericWithin(minutes, 59))
+    return "must have a minutes field of 0-59, *, lists, ranges or increments";
+  if (!/^[\d*,\-/]+$/.test(hours) || !numericWithin(hours, 23))
+    return "must have an hours field of 0-23, *, lists, ranges or increments";
+  if (!/^[\d*,\-/?LW]+$/.test(dayOfMonth)) return "must have a day-of-month field of 1-31, *, ?, L or W";
+  if (!/^[\dA-Za-z*,\-/]+$/.test(month)) return "must have a month field of 1-12 or JAN-DEC";
+  if (!/^[\dA-Za-z*,\-/?L#]+$/.test(dayOfWeek))
+    return "must have a day-of-week field of 1-7 or SUN-SAT, *, ? or L";
+  if (!/^[\d*,\-/]+$/.test(year)) return "must have a year field of digits, *, lists, ranges or increments";
+  if ((dayOfMonth === "?") === (dayOfWeek === "?")) {
+    return "must use ? in exactly one of day-of-month and day-of-week, e.g. cron(0 6 * * ? *)";
+  }
+  return undefined;
+}
+
+/** Strips PEM armour and whitespace from an RSA public key, leaving the one-line base64 body Snowflake wants. */
+export function publicKeyBody(key: string): string {
+  return key.replace(/-----(BEGIN|END) (RSA )?PUBLIC KEY-----/g, "").replace(/\s+/g, "");
+}
+
+// Config values reach the program as strings (the CLI serialises typed values); numbers and booleans are
+// accepted too so that a caller passing typed values gets the same checks.
+const asText = (value: unknown) =>
+  typeof value === "number" || typeof value === "boolean" ? String(value) : value;
+const requiredText = (message = "must be a non-empty string") =>
+  z.preprocess(
+    asText,
+    z
+      .string({ error: (issue) => (issue.input === undefined ? "is required" : message) })
+      .trim()
+      .min(1, { error: "is required" }),
+  );
+const integer = (min: number, max: number) =>
+  requiredText(`must be a whole number from ${min} to ${max}`)
+    .pipe(z.string().regex(/^-?\d+$/, { error: `must be a whole number from ${min} to ${max}` }))
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: `must be a whole number from ${min} to ${max}` })
+        .max(max, { error: `must be a whole number from ${min} to ${max}` }),
+    );
+const boolean = () =>
+  requiredText("must be true or false")
+    .pipe(z.enum(["true", "false"], { error: "must be true or false" }))
+    .transform((value) => value === "true");
+const keyPrefix = () =>
+  requiredText().pipe(
+    z.string().regex(/^(?!\/)[A-Za-z0-9!_.*'()\-/]*\/$/, {
+      error: "must be an S3 key prefix without a leading slash, ending with '/', e.g. raw/movies/",
+    }),
+  );
+const snowflakeIdentifier = () =>
+  requiredText().pipe(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]*$/, {
+      error: "must be an unquoted Snowflake identifier (letters, digits, _ and $, not starting with a digit)",
+    }),
+  );
+const accountPart = (example: string) =>
+  requiredText().pipe(
+    z.string().regex(/^[A-Za-z0-9_]+$/, {
+      error: `must be only this part of the <orgname>-<accountname> identifier (letters, digits, _), e.g. ${example}`,
+    }),
+  );
+
+const schema = z
+  .object({
+    snowflakeOrganization: accountPart("MYORG"),
+    snowflakeAccount: accountPart("MY_ACCOUNT"),
+    snowflakeUser: snowflakeIdentifier(),
+    snowflakeRole: snowflakeIdentifier(),
+    snowflakePrivateKey: requiredText().pipe(
+      z.string().regex(/^-----BEGIN PRIVATE KEY-----\s[\s\S]+\s-----END PRIVATE KEY-----$/, {
+        error:
+          "must be an unencrypted PKCS#8 PEM private key (-----BEGIN PRIVATE KEY----- ... -----END PRIVATE KEY-----)",
+      }),
+    ),
+    dbtPublicKey: requiredText()
+      .transform(publicKeyBody)
+      .pipe(
+        z.string().regex(/^MI[A-Za-z0-9+/]{200,}={0,2}$/, {
+          error:
+            "must be an RSA public key: the PEM from `openssl rsa -pubout`, or its base64 body on one line",
+        }),
+      ),
+    tmdbApiToken: requiredText(),
+    pages: integer(1, 500),
+    scheduleExpression: requiredText().check((ctx) => {
+      const problem = scheduleExpressionProblem(ctx.value);
+      if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+    }),
+    extractorTimeoutSeconds: integer(180, 900),
+    extractorRetryAttempts: integer(0, 2),
+    reservedConcurrency: integer(1, 10000).optional(),
+    logRetentionDays: integer(1, 3653).refine(
+      (days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days),
+      {
+        error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
+      },
+    ),
+    alarmEmail: requiredText()
+      .pipe(z.email({ error: "must be an e-mail address" }))
+      .optional(),
+    rawPrefix: keyPrefix(),
+    rejectPrefix: keyPrefix(),
+    standardIaAfterDays: integer(30, 36500),
+    glacierInstantRetrievalAfterDays: integer(60, 36500),
+    expireAfterDays: integer(1, 36500).optional(),
+    forceDestroy: boolean(),
+    protectBucket: boolean(),
+    iamPropagationSeconds: integer(0, 300),
+  })
+  .check((ctx) => {
+    const v = ctx.value;
+    const issue = (key: string, message: string) =>
+      ctx.issues.push({ code: "custom", path: [key], message, input: v[key as keyof typeof v] });
+    if (v.glacierInstantRetrievalAfterDays < v.standardIaAfterDays + 30) {
+      issue(
+        "glacierInstantRetrievalAfterDays",
+        `must be at least standardIaAfterDays + 30 (${v.standardIaAfterDays + 30}): S3 keeps objects 30 days in Standard-IA before a further transition`,
+      );
+    }
+    if (v.expireAfterDays !== undefined && v.expireAfterDays <= v.glacierInstantRetrievalAfterDays) {
+      issue(
+        "expireAfterDays",
+        "must be greater than glacierInstantRetrievalAfterDays, or unset to keep raw data forever",
+      );
+    }
+    if (v.rejectPrefix.startsWith(v.rawPrefix) || v.rawPrefix.startsWith(v.rejectPrefix)) {
+      issue("rejectPrefix", "must not overlap rawPrefix: quarantined records must never reach the pipe");
+    }
+    if (v.forceDestroy && v.protectBucket) {
+      issue(
+        "forceDestroy",
+        "can only be true when protectBucket is false (a protected bucket is never destroyed)",
+      );
+    }
+  });
+
+/** Every project config key the program reads (the keys of Pulumi.yaml's project namespace). */
+export const CONFIG_KEYS = Object.keys(schema.shape) as (keyof typeof schema.shape)[];
+
+/** Validated settings with secrets in plain text: only {@link loadStackConfig} and tests see this. */
+export type StackSettings = z.output<typeof schema>;
+
+/** Thrown when stack configuration is missing or invalid; the message names every offending key. */
+export class StackConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid stack configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "StackConfigError";
+  }
+}
+
+/**
+ * Validates raw config values (key without namespace -> value as the CLI passes it).
+ * Defaults are not applied here: Pulumi.yaml declares them once and the CLI supplies them.
+ * @throws StackConfigError naming each bad key as `tmdb-genre-roi:<key>`; secret values are never echoed
+ */
+export function parseStackConfig(values: Readonly<Record<string, unknown>>): StackSettings {
+  const result = schema.safeParse(values);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const key = String(issue.path[0] ?? "");
+    const secret = (SECRET_KEYS as readonly string[]).includes(key);
+    const raw = values[key];
+    const got = secret || raw === undefined ? "" : ` (got ${JSON.stringify(raw)})`;
+    return `${PROJECT}:${key} ${issue.message}${got}`;
+  });
+  throw new StackConfigError([...new Set(problems)]);
+}
+
+/** Stack settings as the program uses them: secrets are secret Outputs. */
+export interface StackConfig extends Omit<StackSettings, (typeof SECRET_KEYS)[number]> {
+  /** Pulumi stack name. */
+  stack: string;
+  snowflakePrivateKey: pulumi.Output<string>;
+  tmdbApiToken: pulumi.Output<string>;
+}
+
+/** Reads and validates this stack's configuration, once, for the composition root. */
+export function loadStackConfig(): StackConfig {
+  const values: Record<string, unknown> = {};
+  for (const key of CONFIG_KEYS) values[key] = pulumi.runtime.getConfig(`${PROJECT}:${key}`);
+  const settings = parseStackConfig(values);
+  return {
+    ...settings,
+    stack: pulumi.getStack(),
+    snowflakePrivateKey: pulumi.secret(settings.snowflakePrivateKey),
+    tmdbApiToken: pulumi.secret(settings.tmdbApiToken),
+  };
+}
