@@ -1,0 +1,138 @@
+/**
+ * A TMDB-compatible server and an S3-compatible server on 127.0.0.1, plus the extractor settings and
+ * S3 helpers tests need. Real HTTP on both sides; nothing is mocked.
+ */
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ExtractorConfig } from "../../functions/extractor/config";
+import type { TmdbCatalog } from "../../local/tmdbCatalog";
+import { S3_SERVER_CREDENTIALS, startS3Server, type S3Server } from "../../local/s3Server";
+import { startTmdbServer, type TmdbServer, type TmdbServerOptions } from "../../local/tmdbServer";
+
+export const TEST_TOKEN = "test-api-read-access-token";
+export const TEST_BUCKET = "tmdb-raw-test";
+
+/** Options of {@link startTestEnv}: the TMDB server's options plus which buckets exist. */
+export interface TestEnvOptions extends Omit<TmdbServerOptions, "catalog" | "token"> {
+  catalog: TmdbCatalog;
+  /**
+   * Buckets created on the S3 server.
+   * @default [TEST_BUCKET]
+   */
+  buckets?: string[];
+}
+
+export interface TestEnv {
+  tmdb: TmdbServer;
+  s3: S3Server;
+  s3Client: S3Client;
+  /** Extractor settings pointing at both servers, with fast retries; `overrides` win. */
+  config(overrides?: Partial<ExtractorConfig>): ExtractorConfig;
+  /** The same settings as environment variables (for the handler, the CLI and the bundle). */
+  env(overrides?: Record<string, string>): Record<string, string>;
+  /** Keys under `prefix` in `bucket`, sorted. */
+  listKeys(prefix?: string, bucket?: string): Promise<string[]>;
+  /** An object's body and content type. */
+  getObject(key: string, bucket?: string): Promise<{ body: string; contentType: string | undefined }>;
+  close(): Promise<void>;
+}
+
+/** Settings that keep failure tests fast: millisecond backoff, short timeout, no client rate limit to speak of. */
+export const FAST_SETTINGS = {
+  maxConcurrency: 8,
+  maxRps: 1000,
+  timeoutMs: 800,
+  maxRetries: 3,
+  retryBaseDelayMs: 10,
+  retryMaxDelayMs: 40,
+  maxRetryAfterMs: 2000,
+} as const;
+
+export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
+  const { buckets = [TEST_BUCKET], ...tmdbOptions } = options;
+  const directory = await mkdtemp(join(tmpdir(), "tmdb-s3-"));
+  const tmdb = await startTmdbServer({ ...tmdbOptions, token: TEST_TOKEN });
+  const s3 = await startS3Server({ directory, buckets });
+  const s3Client = new S3Client({
+    region: "us-east-1",
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials: S3_SERVER_CREDENTIALS,
+  });
+
+  const config = (overrides: Partial<ExtractorConfig> = {}): ExtractorConfig => ({
+    tmdbBaseUrl: tmdb.baseUrl,
+    tmdbToken: TEST_TOKEN,
+    rawBucket: TEST_BUCKET,
+    rawPrefix: "raw/movies/",
+    rejectPrefix: "rejects/movies/",
+    pages: 5,
+    awsRegion: "us-east-1",
+    s3Endpoint: s3.endpoint,
+    ...FAST_SETTINGS,
+    ...overrides,
+  });
+
+  return {
+    tmdb,
+    s3,
+    s3Client,
+    config,
+    env: (overrides = {}) => ({
+      TMDB_API_BASE_URL: tmdb.baseUrl,
+      TMDB_API_TOKEN: TEST_TOKEN,
+      RAW_BUCKET: TEST_BUCKET,
+      TMDB_PAGES: "5",
+      TMDB_MAX_CONCURRENCY: String(FAST_SETTINGS.maxConcurrency),
+      TMDB_MAX_RPS: String(FAST_SETTINGS.maxRps),
+      TMDB_TIMEOUT_MS: String(FAST_SETTINGS.timeoutMs),
+      TMDB_MAX_RETRIES: String(FAST_SETTINGS.maxRetries),
+      TMDB_RETRY_BASE_DELAY_MS: String(FAST_SETTINGS.retryBaseDelayMs),
+      TMDB_RETRY_MAX_DELAY_MS: String(FAST_SETTINGS.retryMaxDelayMs),
+      TMDB_MAX_RETRY_AFTER_MS: String(FAST_SETTINGS.maxRetryAfterMs),
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_REGION: "us-east-1",
+      AWS_ACCESS_KEY_ID: S3_SERVER_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3_SERVER_CREDENTIALS.secretAccessKey,
+      ...overrides,
+    }),
+    async listKeys(prefix = "", bucket = TEST_BUCKET) {
+      const keys: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = await s3Client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        keys.push(...(page.Contents ?? []).map((o) => o.Key ?? ""));
+        token = page.NextContinuationToken;
+      } while (token);
+      return keys.sort();
+    },
+    async getObject(key, bucket = TEST_BUCKET) {
+      const object = await s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return { body: (await object.Body?.transformToString("utf8")) ?? "", contentType: object.ContentType };
+    },
+    async close() {
+      s3Client.destroy();
+      await Promise.allSettled([tmdb.close(), s3.close()]);
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Parses NDJSON, failing with the line number when a line is not JSON. */
+export function parseNdjson(text: string): Record<string, unknown>[] {
+  if (text !== "" && !text.endsWith("\n")) throw new Error("NDJSON does not end with a newline");
+  return text
+    .split("\n")
+    .slice(0, -1)
+    .map((line, index) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch (error) {
+        throw new Error(`line ${index + 1} is not JSON: ${(error as Error).message}`);
+      }
+    });
+}
