@@ -1,0 +1,177 @@
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * Runs the project's dbt (scripts/dbt.sh: the hash-locked virtual environment, dbt_project/ and its
+ * profiles) as a child process, streams its output line by line, and on failure names the failing
+ * models and tests from dbt's `run_results.json`.
+ */
+
+/** Options of {@link runDbt}. */
+export interface DbtRunOptions {
+  /** Repository root (holds scripts/dbt.sh and dbt_project/). */
+  repoRoot: string;
+  /** dbt arguments, e.g. `["build", "--target", "local"]`. */
+  args: string[];
+  /** Local state folder (`TMDB_ROI_STATE_DIR`); dbt's target and log folders go under `<stateDir>/dbt`. */
+  stateDir: string;
+  /** Warehouse file (`TMDB_ROI_DUCKDB_PATH`). */
+  databasePath: string;
+  /**
+   * Receives each output line of dbt (standard output and error).
+   * @default lines are dropped
+   */
+  onLine?: (line: string) => void;
+  /**
+   * Base environment of the child.
+   * @default process.env
+   */
+  env?: NodeJS.ProcessEnv;
+  /**
+   * Whether dbt colours its output.
+   * @default false
+   */
+  colors?: boolean;
+}
+
+/** A node dbt reported as failed. */
+export interface DbtFailure {
+  /** e.g. `model.tmdb_genre_roi.stg__movies`, `test.tmdb_genre_roi.not_null_...`, `unit_test....`. */
+  uniqueId: string;
+  /** `model`, `test` (data test), `unit_test`, `seed`, `operation`, ... */
+  resourceType: string;
+  /** Node name, e.g. `stg__movies`. */
+  name: string;
+  /** dbt's status: `error`, `fail` or `runtime error`. */
+  status: string;
+  /** dbt's message, first lines. */
+  message: string;
+}
+
+/** Outcome of a dbt invocation. */
+export interface DbtRunResult {
+  exitCode: number;
+  durationMs: number;
+  /** Node statuses counted from run_results.json, e.g. `{ success: 12, pass: 40 }`. */
+  counts: Record<string, number>;
+  failures: DbtFailure[];
+  /** Where run_results.json was read from. */
+  runResultsPath: string;
+}
+
+/** dbt exited non-zero; the message names each failing model or test. */
+export class DbtError extends Error {
+  override readonly name = "DbtError";
+  constructor(readonly result: DbtRunResult) {
+    super(describeDbtFailure(result));
+  }
+}
+
+function describeDbtFailure(result: DbtRunResult): string {
+  if (result.failures.length === 0) {
+    return `dbt exited with code ${result.exitCode} before running any model or test (see its output above; ${result.runResultsPath} has no failed node)`;
+  }
+  const lines = result.failures.map((failure) => {
+    const what = failure.resourceType === "test" ? "data test" : failure.resourceType.replace("_", " ");
+    return `${what} ${failure.name} (${failure.uniqueId}): ${failure.status}: ${failure.message}`;
+  });
+  return `dbt build failed: ${result.failures.length} node(s) failed:\n  ${lines.join("\n  ")}`;
+}
+
+const FAILED_STATUSES = new Set(["error", "fail", "runtime error"]);
+
+/** Reads dbt's run_results.json: status counts and the failed nodes. */
+export function readRunResults(path: string): { counts: Record<string, number>; failures: DbtFailure[] } {
+  const counts: Record<string, number> = {};
+  const failures: DbtFailure[] = [];
+  if (!existsSync(path)) return { counts, failures };
+  const parsed = JSON.parse(readFileSync(path, "utf8")) as {
+    results?: { unique_id?: string; status?: string; message?: string | null }[];
+  };
+  for (const result of parsed.results ?? []) {
+    const status = String(result.status ?? "unknown");
+    counts[status] = (counts[status] ?? 0) + 1;
+    if (!FAILED_STATUSES.has(status)) continue;
+    const uniqueId = String(result.unique_id ?? "unknown");
+    const parts = uniqueId.split(".");
+    const message = String(result.message ?? "")
+      .split("\n")
+      .map((line) => line.trim())
+      .filter(Boolean)
+      .slice(0, 3)
+      .join(" / ");
+    failures.push({
+      uniqueId,
+      resourceType: parts[0] ?? "node",
+      name: parts.length >= 3 ? (parts[2] ?? uniqueId) : uniqueId,
+      status,
+      message,
+    });
+  }
+  return { counts, failures };
+}
+
+/**
+ * Runs `scripts/dbt.sh <args>` and resolves with the outcome; rejects with {@link DbtError} when dbt
+ * exits non-zero. dbt's target and log folders are kept under the state folder, so runs with
+ * different state folders never share them.
+ */
+export async function runDbt(options: DbtRunOptions): Promise<DbtRunResult> {
+  const started = performance.now();
+  const targetPath = join(options.stateDir, "dbt", "target");
+  const runResultsPath = join(targetPath, "run_results.json");
+  const onLine = options.onLine ?? (() => undefined);
+  const args = [...options.args];
+  if (!(options.colors ?? false)) args.push("--no-use-colors");
+  const env: NodeJS.ProcessEnv = {
+    ...(options.env ?? process.env),
+    TMDB_ROI_STATE_DIR: options.stateDir,
+    TMDB_ROI_DUCKDB_PATH: options.databasePath,
+    DBT_TARGET_PATH: targetPath,
+    DBT_LOG_PATH: join(options.stateDir, "dbt", "logs"),
+  };
+
+  // A run that fails before writing run_results.json must not be judged by an older file.
+  rmSync(runResultsPath, { force: true });
+  const exitCode = await new Promise<number>((resolve, reject) => {
+    const child = spawn("bash", [join(options.repoRoot, "scripts", "dbt.sh"), ...args], {
+      cwd: options.repoRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const forward = (stream: NodeJS.ReadableStream): void => {
+      let buffer = "";
+      stream.setEncoding("utf8");
+      stream.on("data", (chunk: string) => {
+        buffer += chunk;
+        let newline = buffer.indexOf("\n");
+        while (newline !== -1) {
+          onLine(buffer.slice(0, newline).replace(/\r$/, ""));
+          buffer = buffer.slice(newline + 1);
+          newline = buffer.indexOf("\n");
+        }
+      });
+      stream.on("end", () => {
+        if (buffer !== "") onLine(buffer);
+      });
+    };
+    forward(child.stdout);
+    forward(child.stderr);
+    child.on("error", (error) =>
+      reject(new Error(`cannot start dbt (bash scripts/dbt.sh): ${error.message}`)),
+    );
+    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+
+  const { counts, failures } = readRunResults(runResultsPath);
+  const result: DbtRunResult = {
+    exitCode,
+    durationMs: performance.now() - started,
+    counts,
+    failures,
+    runResultsPath,
+  };
+  if (exitCode !== 0) throw new DbtError(result);
+  return result;
+}

@@ -1,0 +1,96 @@
+/**
+ * `npm start`: runs the whole pipeline on this machine and shows which genres deliver the best ROI.
+ * See `npm start -- --help`.
+ */
+import { parseArgs } from "node:util";
+import { DEFAULT_PAGES, LocalStackError, runLocalStack } from "./stack";
+
+const HELP = `Usage: npm start -- [options]
+
+Runs the pipeline on this machine: TMDB (or the built-in synthetic demo catalog) -> extractor ->
+S3-compatible server -> raw.movies in DuckDB -> dbt build -> ranked ROI by genre.
+
+Options:
+  --pages N        popular pages to extract, 1..500 (default ${DEFAULT_PAGES}, 20 movies a page)
+  --from-raw DIR   load the raw files of DIR (laid out like the bucket: DIR/raw/movies/...)
+                   instead of extracting
+  --out DIR        where the CSV, JSON, SVG and HTML outputs go (default out/)
+  --reset          delete the local state (S3 objects, warehouse, dbt target) first
+  --s3-port N      port of the local S3-compatible server (default: any free port)
+  --tmdb-port N    port of the local TMDB-compatible server (default: any free port)
+  --help           show this help
+
+Environment:
+  TMDB_API_TOKEN       a TMDB API Read Access Token: extract from the real TMDB API instead of
+                       the synthetic demo catalog
+  TMDB_ROI_STATE_DIR   local state folder (default .local/)
+  TMDB_ROI_DUCKDB_PATH warehouse file (default $TMDB_ROI_STATE_DIR/warehouse.duckdb)
+`;
+
+function integerOption(
+  name: string,
+  value: string | undefined,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new LocalStackError(
+      "options",
+      `--${name} must be an integer in ${min}..${max}, got ${JSON.stringify(value)}`,
+    );
+  }
+  return Number(value);
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        pages: { type: "string" },
+        "from-raw": { type: "string" },
+        out: { type: "string" },
+        reset: { type: "boolean", default: false },
+        "s3-port": { type: "string" },
+        "tmdb-port": { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (error) {
+    process.stderr.write(`npm start: ${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  try {
+    const pages = integerOption("pages", values.pages, 1, 500);
+    const s3Port = integerOption("s3-port", values["s3-port"], 0, 65535);
+    const tmdbPort = integerOption("tmdb-port", values["tmdb-port"], 0, 65535);
+    await runLocalStack({
+      ...(pages === undefined ? {} : { pages }),
+      ...(values["from-raw"] === undefined ? {} : { fromRaw: values["from-raw"] }),
+      ...(values.out === undefined ? {} : { outDir: values.out }),
+      ...(s3Port === undefined ? {} : { s3Port }),
+      ...(tmdbPort === undefined ? {} : { tmdbPort }),
+      reset: values.reset,
+    });
+    return 0;
+  } catch (error) {
+    if (error instanceof LocalStackError) {
+      process.stderr.write(`\nnpm start failed at stage "${error.stage}": ${error.message}\n`);
+      return error.stage === "options" ? 2 : 1;
+    }
+    process.stderr.write(
+      `\nnpm start failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
