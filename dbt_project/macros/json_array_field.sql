@@ -1,8 +1,7 @@
 {#-
     Collects one text field of every object in a JSON array under a top-level key, e.g.
     json_array_field('record', 'genres', 'name') -> ['Adventure', 'Action'] (DuckDB VARCHAR[],
-    Snowflake ARRAY). A missing or null array gives an empty array (DuckDB) or NULL (Snowflake);
-    either way explode_array yields no rows for it.
+    Snowflake ARRAY), in the array's order. A missing, null or empty array gives an empty array.
 -#}
 {% macro json_array_field(column, array_key, field_key) -%}
     {{ return(adapter.dispatch('json_array_field')(column, array_key, field_key)) }}
@@ -13,5 +12,10 @@
 {%- endmacro %}
 
 {% macro snowflake__json_array_field(column, array_key, field_key) -%}
-    transform(cast({{ column }}['{{ array_key }}'] as array), array_element -> cast(array_element['{{ field_key }}'] as varchar))
+    {#- a correlated aggregate without GROUP BY returns exactly one row, as Snowflake requires -#}
+    (
+        select array_agg(cast(array_element.value['{{ field_key }}'] as varchar))
+            within group (order by array_element.index)
+        from table(flatten(input => {{ column }}['{{ array_key }}'])) as array_element
+    )
 {%- endmacro %}

@@ -14,7 +14,7 @@ movies_with_roi as (
 
 movie_genres as (
     select
-        cast(genre.value as {{ dbt.type_string() }}) as genre_name,
+        cast(genre.value as varchar) as genre_name,
         movies_with_roi.movie_id,
         movies_with_roi.budget,
         movies_with_roi.revenue,

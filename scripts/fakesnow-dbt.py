@@ -1,0 +1,106 @@
+"""Runs the dbt project with dbt-snowflake against fakesnow, a DuckDB-backed Snowflake emulator.
+
+fakesnow patches snowflake.connector.connect inside this process only, so dbt runs here, in the
+same process, through dbtRunner. The raw table RAW.MOVIES is created as on Snowflake (VARIANT
+record) and filled from an NDJSON file of raw rows; after dbt, the staging and mart relations are
+exported as JSON for comparison with the DuckDB build.
+
+    .venv-fakesnow/bin/python scripts/fakesnow-dbt.py --raw-rows rows.ndjson --export-dir out -- \
+        build --target snowflake --vars '{min_movies_per_genre: 3}'
+
+Each line of --raw-rows: {"record": "<details JSON text>", "source_file": "...",
+"file_row_number": 1, "loaded_at": "2026-11-24T06:05:12Z"}. Needs the dbt `snowflake` target's
+environment variables (any values: nothing leaves this process). Exits with dbt's exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import decimal
+import json
+import os
+import sys
+from pathlib import Path
+
+import fakesnow
+import snowflake.connector
+
+
+def _jsonable(value):
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _load_raw(cursor, rows_file: Path) -> int:
+    cursor.execute("create schema if not exists raw")
+    cursor.execute(
+        "create table if not exists raw.movies ("
+        " record variant, source_file varchar, file_row_number number(38, 0), loaded_at timestamp_ltz)"
+    )
+    count = 0
+    with rows_file.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                values = (row["record"], row["source_file"], int(row["file_row_number"]), row["loaded_at"])
+            except (ValueError, KeyError, TypeError) as error:
+                raise SystemExit(f"fakesnow-dbt: {rows_file}:{number}: not a raw row ({error})") from error
+            cursor.execute(
+                "insert into raw.movies (record, source_file, file_row_number, loaded_at)"
+                " select parse_json(%s), %s, %s, to_timestamp_ltz(%s)",
+                values,
+            )
+            count += 1
+    return count
+
+
+def _export(cursor, relation: str, target: Path) -> None:
+    cursor.execute(f"select * from {relation}")
+    names = [column[0].lower() for column in cursor.description]
+    rows = [{name: _jsonable(value) for name, value in zip(names, row)} for row in cursor.fetchall()]
+    target.write_text(json.dumps(rows, indent=1, default=str), encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    if "--" in argv:
+        split = argv.index("--")
+        own, dbt_args = argv[:split], argv[split + 1 :]
+    else:
+        own, dbt_args = argv, ["build", "--target", "snowflake"]
+    parser = argparse.ArgumentParser(prog="fakesnow-dbt", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--raw-rows", type=Path, help="NDJSON file of raw rows to load into RAW.MOVIES first")
+    parser.add_argument("--export-dir", type=Path, help="folder to write stg__movies.json and mart__genre_roi.json to")
+    args = parser.parse_args(own)
+
+    database = os.environ.get("SNOWFLAKE_DATABASE")
+    if not database:
+        raise SystemExit("fakesnow-dbt: set SNOWFLAKE_DATABASE (and the other SNOWFLAKE_* variables of the profile)")
+
+    from dbt.cli.main import dbtRunner
+
+    with fakesnow.patch():
+        connection = snowflake.connector.connect(database=database, schema="RAW")
+        cursor = connection.cursor()
+        if args.raw_rows:
+            loaded = _load_raw(cursor, args.raw_rows)
+            print(f"fakesnow-dbt: loaded {loaded} rows into {database}.RAW.MOVIES", file=sys.stderr)
+        result = dbtRunner().invoke(dbt_args)
+        if args.export_dir and result.success:
+            args.export_dir.mkdir(parents=True, exist_ok=True)
+            _export(cursor, "staging.stg__movies", args.export_dir / "stg__movies.json")
+            _export(cursor, "marts.mart__genre_roi", args.export_dir / "mart__genre_roi.json")
+        connection.close()
+    if result.exception is not None:
+        print(f"fakesnow-dbt: dbt raised {result.exception!r}", file=sys.stderr)
+        return 2
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
