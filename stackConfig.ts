@@ -153,7 +153,7 @@ const schema = z
     rawPrefix: keyPrefix(),
     rejectPrefix: keyPrefix(),
     standardIaAfterDays: integer(30, 36500),
-    glacierInstantRetrievalAfterDays: integer(60, 36500),
+    glacierInstantRetrievalAfterDays: integer(1, 36500),
     expireAfterDays: integer(1, 36500).optional(),
     forceDestroy: boolean(),
     protectBucket: boolean(),

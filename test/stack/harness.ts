@@ -16,7 +16,8 @@ export const REGION = "us-east-1";
 export const SNOWFLAKE_IAM_USER_ARN = "arn:aws:iam::987654321098:user/k7m2-s-v2st0001";
 export const SNOWFLAKE_EXTERNAL_ID = "MYORG_SFCRole=3_Zq2v9lJ0bExAmPlEiD0kX1y8wU=";
 /** What Snowflake reports as an auto-ingest pipe's notification channel: an SQS queue in Snowflake's account. */
-export const PIPE_QUEUE_ARN = "arn:aws:sqs:us-east-1:987654321098:sf-snowpipe-AIDA5EXAMPLEQUEUE01-Ab12Cd34Ef56Gh78";
+export const PIPE_QUEUE_ARN =
+  "arn:aws:sqs:us-east-1:987654321098:sf-snowpipe-AIDA5EXAMPLEQUEUE01-Ab12Cd34Ef56Gh78";
 
 /** Key pairs generated per test process: the private key is the secret the tests hunt for. */
 const deployerKeys = generateKeyPairSync("rsa", {
@@ -31,7 +32,8 @@ const dbtKeys = generateKeyPairSync("rsa", {
 });
 export const TEST_PRIVATE_KEY = deployerKeys.privateKey;
 export const TEST_DBT_PUBLIC_KEY_PEM = dbtKeys.publicKey;
-export const TEST_TMDB_TOKEN = "eyJhbGciOiJIUzI1NiJ9.test-tmdb-read-access-token.c2VjcmV0LW5ldmVyLWluLXBsYWlu";
+export const TEST_TMDB_TOKEN =
+  "eyJhbGciOiJIUzI1NiJ9.test-tmdb-read-access-token.c2VjcmV0LW5ldmVyLWluLXBsYWlu";
 
 /** Distinctive pieces of each secret: none may appear outside its one secret input. */
 export const SECRET_NEEDLES = {
@@ -44,7 +46,10 @@ const readYaml = <T>(file: string) => parse(readFileSync(new URL(file, root), "u
 
 interface ProjectFile {
   name: string;
-  config: Record<string, { type?: string; default?: unknown; secret?: boolean; value?: unknown; description?: string }>;
+  config: Record<
+    string,
+    { type?: string; default?: unknown; secret?: boolean; value?: unknown; description?: string }
+  >;
 }
 export const projectFile = () => readYaml<ProjectFile>("Pulumi.yaml");
 export const stackFile = (stack: string) =>
@@ -72,9 +77,13 @@ export function validConfig(overrides: Record<string, string | undefined> = {}):
     [`${PROJECT}:dbtPublicKey`]: TEST_DBT_PUBLIC_KEY_PEM,
     [`${PROJECT}:tmdbApiToken`]: TEST_TMDB_TOKEN,
     [`${PROJECT}:iamPropagationSeconds`]: "0",
-    ...Object.fromEntries(Object.entries(overrides).map(([k, v]) => [k.includes(":") ? k : `${PROJECT}:${k}`, v])),
+    ...Object.fromEntries(
+      Object.entries(overrides).map(([k, v]) => [k.includes(":") ? k : `${PROJECT}:${k}`, v]),
+    ),
   };
-  return Object.fromEntries(Object.entries(config).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  return Object.fromEntries(
+    Object.entries(config).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 /** One registered resource as the mocks saw it. */
@@ -112,19 +121,33 @@ export interface Run {
 const shortHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 7);
 
 /** Mocked provider behaviour: realistic ids, names, ARNs and Snowflake-computed outputs per resource type. */
-function mockResource(type: string, name: string, inputs: Record<string, unknown>): { id: string; state: Record<string, unknown> } {
+function mockResource(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+): { id: string; state: Record<string, unknown> } {
   const autoName = (key = "name") => (inputs[key] as string | undefined) ?? `${name}-${shortHash(name)}`;
-  const regional = (service: string, resource: string) => `arn:aws:${service}:${REGION}:${ACCOUNT_ID}:${resource}`;
+  const regional = (service: string, resource: string) =>
+    `arn:aws:${service}:${REGION}:${ACCOUNT_ID}:${resource}`;
   const quoted = (...parts: unknown[]) => parts.map((p) => `"${String(p)}"`).join(".");
   const out = (id: string, extra: Record<string, unknown> = {}) => ({ id, state: { ...inputs, ...extra } });
   switch (type) {
     case "aws:s3/bucket:Bucket": {
       const bucket = autoName("bucket");
-      return out(bucket, { bucket, arn: `arn:aws:s3:::${bucket}`, region: REGION, bucketDomainName: `${bucket}.s3.amazonaws.com` });
+      return out(bucket, {
+        bucket,
+        arn: `arn:aws:s3:::${bucket}`,
+        region: REGION,
+        bucketDomainName: `${bucket}.s3.amazonaws.com`,
+      });
     }
     case "aws:iam/role:Role": {
       const roleName = autoName();
-      return out(roleName, { name: roleName, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${roleName}`, uniqueId: `AROA${shortHash(roleName).toUpperCase()}EXAMPLE` });
+      return out(roleName, {
+        name: roleName,
+        arn: `arn:aws:iam::${ACCOUNT_ID}:role/${roleName}`,
+        uniqueId: `AROA${shortHash(roleName).toUpperCase()}EXAMPLE`,
+      });
     }
     case "aws:iam/rolePolicy:RolePolicy": {
       const policyName = autoName();
@@ -135,7 +158,10 @@ function mockResource(type: string, name: string, inputs: Record<string, unknown
       return out(arn, { arn, name: autoName() });
     }
     case "aws:secretsmanager/secretVersion:SecretVersion":
-      return out(`${String(inputs["secretId"])}|terraform-20261126061500000000000001`, { arn: inputs["secretId"], versionId: "terraform-20261126061500000000000001" });
+      return out(`${String(inputs["secretId"])}|terraform-20261126061500000000000001`, {
+        arn: inputs["secretId"],
+        versionId: "terraform-20261126061500000000000001",
+      });
     case "aws:cloudwatch/logGroup:LogGroup": {
       const groupName = autoName();
       return out(groupName, { name: groupName, arn: regional("logs", `log-group:${groupName}`) });
@@ -143,14 +169,22 @@ function mockResource(type: string, name: string, inputs: Record<string, unknown
     case "aws:lambda/function:Function": {
       const fn = autoName();
       const arn = regional("lambda", `function:${fn}`);
-      return out(fn, { name: fn, arn, qualifiedArn: `${arn}:$LATEST`, version: "$LATEST", invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn}/invocations` });
+      return out(fn, {
+        name: fn,
+        arn,
+        qualifiedArn: `${arn}:$LATEST`,
+        version: "$LATEST",
+        invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+      });
     }
     case "aws:sns/topic:Topic": {
       const arn = regional("sns", autoName());
       return out(arn, { arn, name: autoName() });
     }
     case "aws:sns/topicSubscription:TopicSubscription":
-      return out(`${String(inputs["topic"])}:0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`, { arn: `${String(inputs["topic"])}:0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0` });
+      return out(`${String(inputs["topic"])}:0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`, {
+        arn: `${String(inputs["topic"])}:0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0`,
+      });
     case "aws:cloudwatch/eventRule:EventRule": {
       const ruleName = autoName();
       return out(ruleName, { name: ruleName, arn: regional("events", `rule/${ruleName}`) });
@@ -195,11 +229,22 @@ function mockResource(type: string, name: string, inputs: Record<string, unknown
 const mockCall = (token: string): Record<string, unknown> => {
   switch (token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
-      return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`, userId: "AIDAEXAMPLEDEPLOYER01", id: ACCOUNT_ID };
+      return {
+        accountId: ACCOUNT_ID,
+        arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`,
+        userId: "AIDAEXAMPLEDEPLOYER01",
+        id: ACCOUNT_ID,
+      };
     case "aws:index/getPartition:getPartition":
       return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
     case "aws:index/getRegion:getRegion":
-      return { name: REGION, region: REGION, id: REGION, description: "US East (N. Virginia)", endpoint: `ec2.${REGION}.amazonaws.com` };
+      return {
+        name: REGION,
+        region: REGION,
+        id: REGION,
+        description: "US East (N. Virginia)",
+        endpoint: `ec2.${REGION}.amazonaws.com`,
+      };
     default:
       throw new Error(`the program made a call the mocks do not implement: ${token}`);
   }
@@ -217,17 +262,26 @@ export function promiseOf<T>(output: pulumi.Input<T>): Promise<pulumi.Unwrap<T>>
 export async function runProgram(
   stack: string,
   config: Record<string, string>,
-  program: () => Promise<Record<string, unknown> | void> | Record<string, unknown> | void,
+  program: () => Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined,
 ): Promise<Run> {
   const inputsByKey = new Map<string, Omit<RecordedResource, "opts" | "resource" | "secretInputs">>();
-  const constructed: { type: string; name: string; opts: pulumi.ResourceOptions; resource: pulumi.Resource; secretInputs: Set<string>; pending: Promise<void>[] }[] = [];
+  const constructed: {
+    type: string;
+    name: string;
+    opts: pulumi.ResourceOptions;
+    resource: pulumi.Resource;
+    secretInputs: Set<string>;
+    pending: Promise<void>[];
+  }[] = [];
   const calls: string[] = [];
   const key = (type: string, name: string) => `${type}::${name}`;
 
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        const { id, state } = args.custom ? mockResource(args.type, args.name, args.inputs) : { id: "", state: {} };
+        const { id, state } = args.custom
+          ? mockResource(args.type, args.name, args.inputs)
+          : { id: "", state: {} };
         inputsByKey.set(key(args.type, args.name), {
           type: args.type,
           name: args.name,
@@ -260,7 +314,14 @@ export async function runProgram(
         const pending = Object.entries(args.props).map(async ([prop, value]) => {
           if (pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) secretInputs.add(prop);
         });
-        constructed.push({ type: args.type, name: args.name, opts: args.opts, resource: args.resource, secretInputs, pending });
+        constructed.push({
+          type: args.type,
+          name: args.name,
+          opts: args.opts,
+          resource: args.resource,
+          secretInputs,
+          pending,
+        });
         return undefined;
       });
       return (await program()) ?? {};
@@ -284,7 +345,10 @@ export async function runProgram(
     ofType,
     one(type, namePart) {
       const matches = ofType(type).filter((r) => namePart === undefined || r.name.includes(namePart));
-      if (matches.length !== 1) throw new Error(`expected one ${type}${namePart ? ` named *${namePart}*` : ""}, found ${matches.length}`);
+      if (matches.length !== 1)
+        throw new Error(
+          `expected one ${type}${namePart ? ` named *${namePart}*` : ""}, found ${matches.length}`,
+        );
       return matches[0] as RecordedResource;
     },
   };
@@ -294,7 +358,10 @@ let imports = 0;
 /** Runs index.ts, imported afresh (ES modules are cached per URL) so every stack gets its own program run. */
 export function runStack(stack: string, config: Record<string, string>): Promise<Run> {
   return runProgram(stack, config, async () => {
-    const url = new URL(`../../index.ts?stack=${encodeURIComponent(stack)}&run=${++imports}`, import.meta.url);
+    const url = new URL(
+      `../../index.ts?stack=${encodeURIComponent(stack)}&run=${++imports}`,
+      import.meta.url,
+    );
     return { ...((await import(url.href)) as Record<string, unknown>) };
   });
 }
