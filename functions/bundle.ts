@@ -15,7 +15,10 @@ const ENTRY_POINT = fileURLToPath(new URL("./extractor/handler.ts", import.meta.
  * Everything is bundled, @aws-sdk included: the runtime's copy of the SDK is
  * upgraded by AWS on its own schedule, so bundling pins the exact SDK the tests ran against.
  */
-export function buildExtractorBundle(): Record<typeof BUNDLE_ENTRY_FILE | `${typeof BUNDLE_ENTRY_FILE}.map`, string> {
+export function buildExtractorBundle(): Record<
+  typeof BUNDLE_ENTRY_FILE | `${typeof BUNDLE_ENTRY_FILE}.map`,
+  string
+> {
   const result = buildSync({
     entryPoints: [ENTRY_POINT],
     bundle: true,
@@ -30,7 +33,9 @@ export function buildExtractorBundle(): Record<typeof BUNDLE_ENTRY_FILE | `${typ
     legalComments: "none",
     logLevel: "silent",
     // ESM output still meets CommonJS dependencies that call require() on Node built-ins.
-    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
   });
   const code = result.outputFiles.find((f) => f.path.endsWith(BUNDLE_ENTRY_FILE));
   const map = result.outputFiles.find((f) => f.path.endsWith(`${BUNDLE_ENTRY_FILE}.map`));

@@ -55,7 +55,9 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
   const buckets = options.buckets ?? [];
   for (const name of buckets) {
     if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(name)) {
-      throw new Error(`startS3Server: invalid bucket name "${name}" (3-63 lowercase letters, digits, "." or "-")`);
+      throw new Error(
+        `startS3Server: invalid bucket name "${name}" (3-63 lowercase letters, digits, "." or "-")`,
+      );
     }
   }
   await mkdir(options.directory, { recursive: true });

@@ -193,7 +193,8 @@ export async function startTmdbServer(options: TmdbServerOptions): Promise<TmdbS
     const route = parseRoute(req.method ?? "GET", url);
     // Authorisation and the rate limit are decided on arrival; latency delays only the answer.
     const authorized = options.token === undefined || req.headers.authorization === `Bearer ${options.token}`;
-    const admitted = !authorized || options.rateLimitPerSecond === undefined || admit(options.rateLimitPerSecond);
+    const admitted =
+      !authorized || options.rateLimitPerSecond === undefined || admit(options.rateLimitPerSecond);
     await simulateLatency(options.latency);
 
     if (!authorized) return sendJson(res, 401, tmdbError(7, STATUS_MESSAGES.unauthorized));
@@ -298,7 +299,10 @@ export async function startTmdbServer(options: TmdbServerOptions): Promise<TmdbS
 
 function validateOptions(options: TmdbServerOptions): void {
   const { latency, rateLimitPerSecond } = options;
-  if (latency && !(latency.meanMs >= 0 && (latency.jitterMs ?? 0) >= 0 && (latency.jitterMs ?? 0) <= latency.meanMs)) {
+  if (
+    latency &&
+    !(latency.meanMs >= 0 && (latency.jitterMs ?? 0) >= 0 && (latency.jitterMs ?? 0) <= latency.meanMs)
+  ) {
     throw new Error("startTmdbServer: latency needs meanMs >= 0 and 0 <= jitterMs <= meanMs");
   }
   if (rateLimitPerSecond !== undefined && !(Number.isInteger(rateLimitPerSecond) && rateLimitPerSecond > 0)) {
@@ -340,7 +344,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown, retryAfter
   sendRaw(res, status, JSON.stringify(body), headers);
 }
 
-function sendRaw(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+function sendRaw(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   if (res.destroyed) return;
   res.writeHead(status, {
     "content-type": "application/json;charset=utf-8",

@@ -111,11 +111,9 @@ const prefix = z
   .string()
   .regex(/^[^/].*\/$/, { error: 'must be a key prefix ending in "/" and not starting with "/"' });
 
-const bucketName = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
-    error: 'must be an S3 bucket name (3-63 lowercase letters, digits, "." or "-")',
-  });
+const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+  error: 'must be an S3 bucket name (3-63 lowercase letters, digits, "." or "-")',
+});
 
 const nonEmpty = z.string().trim().min(1, { error: "must not be empty" });
 
@@ -145,7 +143,8 @@ function read<T>(
  */
 export function loadConfig(env: Env): ExtractorConfig {
   const problems: { variable: string; message: string }[] = [];
-  const r = <T>(variable: string, schema: z.ZodType<T>, fallback?: T) => read(env, variable, schema, fallback, problems);
+  const r = <T>(variable: string, schema: z.ZodType<T>, fallback?: T) =>
+    read(env, variable, schema, fallback, problems);
 
   const tmdbBaseUrl = r("TMDB_API_BASE_URL", httpUrl, DEFAULTS.TMDB_API_BASE_URL);
   const tmdbToken = r("TMDB_API_TOKEN", nonEmpty);
@@ -167,7 +166,11 @@ export function loadConfig(env: Env): ExtractorConfig {
   if (!env["RAW_BUCKET"]) problems.push({ variable: "RAW_BUCKET", message: "is required" });
   const rawPrefix = r("RAW_PREFIX", prefix, DEFAULTS.RAW_PREFIX);
   const rejectPrefix = r("REJECT_PREFIX", prefix, DEFAULTS.REJECT_PREFIX);
-  if (rawPrefix && rejectPrefix && (rejectPrefix.startsWith(rawPrefix) || rawPrefix.startsWith(rejectPrefix))) {
+  if (
+    rawPrefix &&
+    rejectPrefix &&
+    (rejectPrefix.startsWith(rawPrefix) || rawPrefix.startsWith(rejectPrefix))
+  ) {
     problems.push({
       variable: "REJECT_PREFIX",
       message: `must lie outside RAW_PREFIX ("${rawPrefix}"): quarantined records must not reach the pipe`,
@@ -178,14 +181,19 @@ export function loadConfig(env: Env): ExtractorConfig {
   const maxRps = r("TMDB_MAX_RPS", integer(1, 1000), DEFAULTS.TMDB_MAX_RPS);
   const timeoutMs = r("TMDB_TIMEOUT_MS", integer(1, 900_000), DEFAULTS.TMDB_TIMEOUT_MS);
   const maxRetries = r("TMDB_MAX_RETRIES", integer(0, 10), DEFAULTS.TMDB_MAX_RETRIES);
-  const retryBaseDelayMs = r("TMDB_RETRY_BASE_DELAY_MS", integer(0, 60_000), DEFAULTS.TMDB_RETRY_BASE_DELAY_MS);
+  const retryBaseDelayMs = r(
+    "TMDB_RETRY_BASE_DELAY_MS",
+    integer(0, 60_000),
+    DEFAULTS.TMDB_RETRY_BASE_DELAY_MS,
+  );
   const retryMaxDelayMs = r("TMDB_RETRY_MAX_DELAY_MS", integer(0, 300_000), DEFAULTS.TMDB_RETRY_MAX_DELAY_MS);
   const maxRetryAfterMs = r("TMDB_MAX_RETRY_AFTER_MS", integer(0, 300_000), DEFAULTS.TMDB_MAX_RETRY_AFTER_MS);
   const s3Endpoint = env["AWS_ENDPOINT_URL_S3"]
     ? r("AWS_ENDPOINT_URL_S3", httpUrl)
     : r("AWS_ENDPOINT_URL", httpUrl);
   const region = env["AWS_REGION"] || env["AWS_DEFAULT_REGION"] || (s3Endpoint ? "us-east-1" : undefined);
-  if (!region) problems.push({ variable: "AWS_REGION", message: "is required (Lambda sets it; set it locally)" });
+  if (!region)
+    problems.push({ variable: "AWS_REGION", message: "is required (Lambda sets it; set it locally)" });
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {

@@ -87,7 +87,9 @@ export class TmdbMalformedResponseError extends Error {
     /** Why the body could not be used, e.g. the JSON parser's message. */
     readonly reason: string,
   ) {
-    super(`TMDB sent malformed JSON for ${url} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${reason}`);
+    super(
+      `TMDB sent malformed JSON for ${url} after ${attempts} attempt${attempts === 1 ? "" : "s"}: ${reason}`,
+    );
   }
 }
 

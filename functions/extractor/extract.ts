@@ -91,7 +91,10 @@ interface RejectedRecord {
  * Rejects (and writes nothing) when the token is refused, a page cannot be listed, or a write fails;
  * details that fail after retries are reported in `failed` while the rest are landed.
  */
-export async function runExtraction(config: ExtractorConfig, options: RunOptions = {}): Promise<ExtractionSummary> {
+export async function runExtraction(
+  config: ExtractorConfig,
+  options: RunOptions = {},
+): Promise<ExtractionSummary> {
   const startedAt = options.now ?? new Date();
   const t0 = performance.now();
   const logger = options.logger ?? createLogger();
@@ -161,8 +164,10 @@ export async function runExtraction(config: ExtractorConfig, options: RunOptions
       }
       const extractedAt = new Date().toISOString();
       const parsed = PopularPageSchema.safeParse(body);
-      if (!parsed.success) throw new PageListingError(page, `unexpected response: ${describeIssues(parsed.error)}`);
-      if (parsed.data.page !== page) throw new PageListingError(page, `TMDB answered page ${parsed.data.page}`);
+      if (!parsed.success)
+        throw new PageListingError(page, `unexpected response: ${describeIssues(parsed.error)}`);
+      if (parsed.data.page !== page)
+        throw new PageListingError(page, `TMDB answered page ${parsed.data.page}`);
       counts.pages += 1;
       if (page === 1) {
         const last = Math.min(config.pages, Math.max(1, parsed.data.total_pages), MAX_PAGES);
@@ -219,7 +224,14 @@ export async function runExtraction(config: ExtractorConfig, options: RunOptions
           ? `id: ${parsed.data.id} does not match the requested id ${id}`
           : undefined;
       if (reason !== undefined || !parsed.success) {
-        rejects.push({ source: "movie-details", id, page: null, reason: reason ?? "", record: body, _extracted_at: extractedAt });
+        rejects.push({
+          source: "movie-details",
+          id,
+          page: null,
+          reason: reason ?? "",
+          record: body,
+          _extracted_at: extractedAt,
+        });
         logger.warn("movie details rejected", { id, reason });
         return;
       }
@@ -249,7 +261,10 @@ export async function runExtraction(config: ExtractorConfig, options: RunOptions
     logger[level]("extraction finished", { summary });
     return summary;
   } catch (error) {
-    logger.error("extraction failed", { error: { name: errorName(error), message: describeError(error) }, progress: progress() });
+    logger.error("extraction failed", {
+      error: { name: errorName(error), message: describeError(error) },
+      progress: progress(),
+    });
     throw error;
   } finally {
     options.signal?.removeEventListener("abort", onOuterAbort);
@@ -269,7 +284,9 @@ function errorName(error: unknown): string {
 /** List rejects by page, then details rejects in listing order: the quarantine object is deterministic. */
 function sortRejects(rejects: RejectedRecord[], order: Map<number, number>): RejectedRecord[] {
   const rank = (r: RejectedRecord) =>
-    r.source === "movie-popular-list" ? [0, r.page ?? 0] : [1, order.get(r.id ?? -1) ?? Number.MAX_SAFE_INTEGER];
+    r.source === "movie-popular-list"
+      ? [0, r.page ?? 0]
+      : [1, order.get(r.id ?? -1) ?? Number.MAX_SAFE_INTEGER];
   return [...rejects].sort((a, b) => {
     const [a0 = 0, a1 = 0] = rank(a);
     const [b0 = 0, b1 = 0] = rank(b);

@@ -22,7 +22,10 @@ export const ExtractorEventSchema = z.preprocess(
 );
 export type ExtractorEvent = z.infer<typeof ExtractorEventSchema>;
 
-const logger = createLogger({ level: parseLogLevel(process.env["LOG_LEVEL"]), base: { service: "tmdb-extractor" } });
+const logger = createLogger({
+  level: parseLogLevel(process.env["LOG_LEVEL"]),
+  base: { service: "tmdb-extractor" },
+});
 
 /** Read once per container: the environment does not change between invocations. */
 let runtime: { config: ExtractorConfig; s3: S3Client } | undefined;
@@ -45,7 +48,9 @@ export async function handler(event: unknown): Promise<ExtractionSummary> {
   if (!parsed.success) {
     const message = `Invalid event: ${parsed.error.issues.map((i) => i.message).join("; ")}`;
     logger.error("invalid event", { message });
-    throw new ConfigError([{ variable: "event.pages", message: message.replace(/^Invalid event: pages /, "") }]);
+    throw new ConfigError([
+      { variable: "event.pages", message: message.replace(/^Invalid event: pages /, "") },
+    ]);
   }
   let current: { config: ExtractorConfig; s3: S3Client };
   try {

@@ -30,11 +30,27 @@ export function createS3Client(config: Pick<ExtractorConfig, "awsRegion" | "s3En
   });
 }
 
-/** Writes `records` as one NDJSON object; any failure becomes a {@link LandingError}. */
-export async function putNdjson(s3: S3Client, bucket: string, key: string, records: readonly unknown[]): Promise<void> {
+/**
+ * Writes `records` as one new NDJSON object (a conditional write: an existing object under `key` is
+ * never replaced); any failure becomes a {@link LandingError}.
+ */
+export async function putNdjson(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  records: readonly unknown[],
+): Promise<void> {
   try {
     await s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: key, Body: toNdjson(records), ContentType: NDJSON_CONTENT_TYPE }),
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: toNdjson(records),
+        ContentType: NDJSON_CONTENT_TYPE,
+        // Never replace an object: two runs started in the same second fail loudly instead of one
+        // silently overwriting the other (S3 answers 412; the retried run gets a new key).
+        IfNoneMatch: "*",
+      }),
     );
   } catch (error) {
     throw new LandingError(bucket, key, describeError(error), { cause: error });

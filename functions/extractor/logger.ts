@@ -45,14 +45,18 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const threshold = RANK[options.level ?? "info"];
   const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const base = options.base ?? {};
-  const log = (level: LogLevel) => (message: string, fields: Record<string, unknown> = {}) => {
-    if (RANK[level] < threshold) return;
-    write(
-      JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...base, ...fields }, (_key, value: unknown) =>
-        value instanceof Error ? { name: value.name, message: value.message } : value,
-      ),
-    );
-  };
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields: Record<string, unknown> = {}) => {
+      if (RANK[level] < threshold) return;
+      write(
+        JSON.stringify(
+          { time: new Date().toISOString(), level, msg: message, ...base, ...fields },
+          (_key, value: unknown) =>
+            value instanceof Error ? { name: value.name, message: value.message } : value,
+        ),
+      );
+    };
   return { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error") };
 }
 

@@ -8,10 +8,13 @@ const cache = new Map<string, Promise<string>>();
  * The TMDB token: `tmdbToken` when set, else the SecretString of `tmdbSecretArn`, fetched once per
  * process (a Lambda container) and cached; a failed fetch is not cached, so the next run tries again.
  */
-export function resolveTmdbToken(config: Pick<ExtractorConfig, "tmdbToken" | "tmdbSecretArn" | "awsRegion">): Promise<string> {
+export function resolveTmdbToken(
+  config: Pick<ExtractorConfig, "tmdbToken" | "tmdbSecretArn" | "awsRegion">,
+): Promise<string> {
   if (config.tmdbToken) return Promise.resolve(config.tmdbToken);
   const arn = config.tmdbSecretArn;
-  if (!arn) return Promise.reject(new SecretError("(unset)", "neither TMDB_API_TOKEN nor TMDB_SECRET_ARN is set"));
+  if (!arn)
+    return Promise.reject(new SecretError("(unset)", "neither TMDB_API_TOKEN nor TMDB_SECRET_ARN is set"));
   let token = cache.get(arn);
   if (!token) {
     token = fetchSecret(arn, config.awsRegion);

@@ -132,7 +132,11 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
       ],
       beforeRetry: [
         async ({ request, options: { context }, error, retryCount }) => {
-          logger.warn("retrying TMDB request", { url: redact(request.url), retry: retryCount, reason: reasonOf(error) });
+          logger.warn("retrying TMDB request", {
+            url: redact(request.url),
+            retry: retryCount,
+            reason: reasonOf(error),
+          });
           stats.retries += 1;
           await limiter.acquire(signal);
           stats.requests += 1;
@@ -150,7 +154,10 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
       const counter: AttemptCounter = { attempts: 0 };
       try {
         return await api
-          .get(path, { context: { counter }, ...(searchParams ? { searchParams: stringify(searchParams) } : {}) })
+          .get(path, {
+            context: { counter },
+            ...(searchParams ? { searchParams: stringify(searchParams) } : {}),
+          })
           .json();
       } catch (error) {
         throw toTmdbError(error, url, Math.max(1, counter.attempts), signal);
@@ -185,7 +192,8 @@ function toTmdbError(error: unknown, url: string, attempts: number, signal?: Abo
   }
   if (isTimeoutError(error)) return new TmdbRequestError("timeout", url, attempts, { cause: error });
   if (isNetworkError(error)) return new TmdbRequestError("network", url, attempts, { cause: error });
-  if (error instanceof MalformedJsonError) return new TmdbMalformedResponseError(url, attempts, error.message);
+  if (error instanceof MalformedJsonError)
+    return new TmdbMalformedResponseError(url, attempts, error.message);
   return error;
 }
 

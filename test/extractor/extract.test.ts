@@ -29,7 +29,11 @@ async function landedIds(env: TestEnv, key = RAW_KEY): Promise<number[]> {
   return parseNdjson(body).map((r) => r["id"] as number);
 }
 
-function run(env: TestEnv, overrides: Parameters<TestEnv["config"]>[0] = {}, logger = captureLogger().logger) {
+function run(
+  env: TestEnv,
+  overrides: Parameters<TestEnv["config"]>[0] = {},
+  logger = captureLogger().logger,
+) {
   return runExtraction(env.config(overrides), { now: RUN_START, logger, s3: env.s3Client });
 }
 
@@ -57,7 +61,11 @@ describe("runExtraction", () => {
           const { _extracted_at: extractedAt, ...rest } = record;
           assert.match(String(extractedAt), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
           assert.ok(Date.parse(String(extractedAt)) >= Date.now() - 60_000);
-          assert.deepEqual(rest, movies.find((m) => m["id"] === record["id"]), "details kept as received");
+          assert.deepEqual(
+            rest,
+            movies.find((m) => m["id"] === record["id"]),
+            "details kept as received",
+          );
         }
         assert.deepEqual(summary, {
           bucket: TEST_BUCKET,
@@ -110,7 +118,13 @@ describe("runExtraction", () => {
     it("fetches each id once when the list shifts between pages", async () => {
       // Page 2 repeats the last two ids of page 1 (the list moved while paging).
       const movies = movieRange(6, 1);
-      const catalog = buildCatalog(movies, { pages: [[1, 2, 3], [2, 3, 4], [5, 6, 1]] });
+      const catalog = buildCatalog(movies, {
+        pages: [
+          [1, 2, 3],
+          [2, 3, 4],
+          [5, 6, 1],
+        ],
+      });
       await withEnv({ catalog }, async (env) => {
         const summary = await run(env, { pages: 3 });
         assert.deepEqual(await landedIds(env), [1, 2, 3, 4, 5, 6]);
@@ -158,11 +172,14 @@ describe("runExtraction", () => {
     });
 
     it("keeps requests within maxConcurrency", async () => {
-      await withEnv({ catalog: buildCatalog(movieRange(40, 1)), latency: { meanMs: 15, jitterMs: 5 } }, async (env) => {
-        await run(env, { maxConcurrency: 3 });
-        assert.ok(env.tmdb.stats.maxInFlight <= 3, `max in flight ${env.tmdb.stats.maxInFlight}`);
-        assert.ok(env.tmdb.stats.maxInFlight >= 2, "requests ran concurrently");
-      });
+      await withEnv(
+        { catalog: buildCatalog(movieRange(40, 1)), latency: { meanMs: 15, jitterMs: 5 } },
+        async (env) => {
+          await run(env, { maxConcurrency: 3 });
+          assert.ok(env.tmdb.stats.maxInFlight <= 3, `max in flight ${env.tmdb.stats.maxInFlight}`);
+          assert.ok(env.tmdb.stats.maxInFlight >= 2, "requests ran concurrently");
+        },
+      );
     });
   });
 
@@ -258,7 +275,11 @@ describe("runExtraction", () => {
 
     it("honours Retry-After on 429", async () => {
       const { summary, ids, elapsedMs } = await runWithFaults([
-        { target: { endpoint: "details", movieId: 5 }, effect: { type: "rateLimited", retryAfterSeconds: 1 }, times: 1 },
+        {
+          target: { endpoint: "details", movieId: 5 },
+          effect: { type: "rateLimited", retryAfterSeconds: 1 },
+          times: 1,
+        },
       ]);
       assert.deepEqual(ids, range(1, 10));
       assert.equal(summary.retries, 1);
@@ -268,7 +289,13 @@ describe("runExtraction", () => {
 
     it("caps a long Retry-After at maxRetryAfterMs", async () => {
       const { summary, ids, elapsedMs } = await runWithFaults(
-        [{ target: { endpoint: "details", movieId: 5 }, effect: { type: "rateLimited", retryAfterSeconds: 3600 }, times: 1 }],
+        [
+          {
+            target: { endpoint: "details", movieId: 5 },
+            effect: { type: "rateLimited", retryAfterSeconds: 3600 },
+            times: 1,
+          },
+        ],
         { maxRetryAfterMs: 200 },
       );
       assert.deepEqual(ids, range(1, 10));
@@ -278,9 +305,21 @@ describe("runExtraction", () => {
 
     it("retries 500 and 503 and then succeeds", async () => {
       const { summary, ids, stats } = await runWithFaults([
-        { target: { endpoint: "details", movieId: 2 }, effect: { type: "serverError", status: 500 }, times: 3 },
-        { target: { endpoint: "details", movieId: 8 }, effect: { type: "serverError", status: 503 }, times: 1 },
-        { target: { endpoint: "details", movieId: 9 }, effect: { type: "serverError", status: 502 }, times: 1 },
+        {
+          target: { endpoint: "details", movieId: 2 },
+          effect: { type: "serverError", status: 500 },
+          times: 3,
+        },
+        {
+          target: { endpoint: "details", movieId: 8 },
+          effect: { type: "serverError", status: 503 },
+          times: 1,
+        },
+        {
+          target: { endpoint: "details", movieId: 9 },
+          effect: { type: "serverError", status: 502 },
+          times: 1,
+        },
       ]);
       assert.deepEqual(ids, range(1, 10));
       assert.equal(summary.retries, 5);
@@ -320,10 +359,13 @@ describe("runExtraction", () => {
     });
 
     it("reports details that still fail after retries with id and reason, and lands the rest", async () => {
-      const { summary, ids } = await runWithFaults([
-        { target: { endpoint: "details", movieId: 3 }, effect: { type: "serverError", status: 500 } },
-        { target: { endpoint: "details", movieId: 9 }, effect: { type: "slow", delayMs: 2000 } },
-      ], { timeoutMs: 150 });
+      const { summary, ids } = await runWithFaults(
+        [
+          { target: { endpoint: "details", movieId: 3 }, effect: { type: "serverError", status: 500 } },
+          { target: { endpoint: "details", movieId: 9 }, effect: { type: "slow", delayMs: 2000 } },
+        ],
+        { timeoutMs: 150 },
+      );
       assert.deepEqual(ids, [1, 2, 4, 5, 6, 7, 8, 10]);
       assert.deepEqual(
         summary.failed.map((f) => f.id).sort((a, b) => a - b),
@@ -372,7 +414,9 @@ describe("runExtraction", () => {
       await withEnv(
         {
           catalog: catalog(),
-          faults: [{ target: { endpoint: "popular", page: 2 }, effect: { type: "serverError", status: 503 } }],
+          faults: [
+            { target: { endpoint: "popular", page: 2 }, effect: { type: "serverError", status: 503 } },
+          ],
         },
         async (env) => {
           const { logger, lines } = captureLogger();
@@ -392,9 +436,15 @@ describe("runExtraction", () => {
 
     it("fails when a page is not TMDB's list shape", async () => {
       const broken = catalog();
-      await withEnv({ catalog: broken, faults: [{ target: { endpoint: "popular", page: 1 }, effect: { type: "notFound" } }] }, async (env) => {
-        await assert.rejects(run(env), PageListingError);
-      });
+      await withEnv(
+        {
+          catalog: broken,
+          faults: [{ target: { endpoint: "popular", page: 1 }, effect: { type: "notFound" } }],
+        },
+        async (env) => {
+          await assert.rejects(run(env), PageListingError);
+        },
+      );
     });
 
     it("fails when the S3 write fails (bucket missing)", async () => {
@@ -435,7 +485,10 @@ describe("runExtraction", () => {
         const summary: ExtractionSummary = await run(env);
         assert.equal(summary.listed, summary.fetched + summary.notFound + summary.failed.length);
         assert.equal(summary.fetched, summary.landed + summary.skippedNoFinancials + summary.rejected);
-        assert.deepEqual([summary.landed, summary.skippedNoFinancials, summary.rejected, summary.notFound], [16, 1, 1, 1]);
+        assert.deepEqual(
+          [summary.landed, summary.skippedNoFinancials, summary.rejected, summary.notFound],
+          [16, 1, 1, 1],
+        );
       },
     );
   });

@@ -6,10 +6,9 @@ import type { TmdbCatalog } from "../../local/tmdbCatalog";
 import { readExample } from "./tmdbFixtures";
 
 const DETAILS_TEMPLATE = readExample("tmdblib_recorded_movie_47964_details.json");
-const POPULAR_TEMPLATE = (readExample("tmdblib_recorded_movie_popular_page1_trimmed.json")["results"] as Record<
-  string,
-  unknown
->[])[0] as Record<string, unknown>;
+const POPULAR_TEMPLATE = (
+  readExample("tmdblib_recorded_movie_popular_page1_trimmed.json")["results"] as Record<string, unknown>[]
+)[0] as Record<string, unknown>;
 
 const GENRES = [
   { id: 28, name: "Action" },
@@ -76,7 +75,10 @@ export interface BuildCatalogOptions {
 }
 
 /** A catalog serving `details`, listed in order `pageSize` a page unless `options.pages` says otherwise. */
-export function buildCatalog(details: Record<string, unknown>[], options: BuildCatalogOptions = {}): TmdbCatalog {
+export function buildCatalog(
+  details: Record<string, unknown>[],
+  options: BuildCatalogOptions = {},
+): TmdbCatalog {
   const byId = new Map(details.map((d) => [d["id"] as number, d]));
   const pageSize = options.pageSize ?? 20;
   const layout =

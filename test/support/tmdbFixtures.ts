@@ -22,7 +22,10 @@ export const RECORDED_POPULAR = [
 
 /** A recorded response, parsed. */
 export function readExample(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`examples/${name}`, TMDB_FIXTURE_DIR), "utf8")) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL(`examples/${name}`, TMDB_FIXTURE_DIR), "utf8")) as Record<
+    string,
+    unknown
+  >;
 }
 
 export type SubsetOperationId = "movie-popular-list" | "movie-details";
@@ -40,7 +43,10 @@ export function readSpecSubset(): SpecSubset {
  * The official response schema of `operationId`, with each path in `nullable` (`a.b[].c` notation)
  * also accepting `null`. Throws when a path does not exist in the schema, so the list cannot rot.
  */
-export function specSchema(operationId: SubsetOperationId, nullable: readonly string[] = []): Record<string, unknown> {
+export function specSchema(
+  operationId: SubsetOperationId,
+  nullable: readonly string[] = [],
+): Record<string, unknown> {
   const schema = structuredClone(readSpecSubset().operations[operationId].schema);
   for (const path of nullable) {
     let node: Record<string, unknown> = schema;

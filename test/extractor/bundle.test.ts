@@ -1,0 +1,110 @@
+import assert from "node:assert/strict";
+import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { BUNDLE_ENTRY_FILE, buildExtractorBundle } from "../../functions/bundle";
+import type { ExtractionSummary } from "../../functions/extractor/extract";
+import { buildCatalog, movieRange } from "../support/catalog";
+import { startSecretsServer, type SecretsServer } from "../support/secretsServer";
+import { parseNdjson, startTestEnv, TEST_TOKEN, type TestEnv } from "../support/testEnv";
+
+type Handler = (event: unknown) => Promise<ExtractionSummary>;
+
+const MAX_BUNDLE_BYTES = 1.5 * 1024 * 1024;
+const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:tmdb-token-AbCdEf";
+
+describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
+  let dir: string;
+  let env: TestEnv;
+  let secrets: SecretsServer;
+  let savedEnv: NodeJS.ProcessEnv;
+  let imports = 0;
+
+  /** Imports the bundled file as a fresh module (a new Lambda container) with `vars` as its environment. */
+  async function coldStart(vars: Record<string, string>): Promise<{ handler: Handler; importMs: number }> {
+    process.env = { ...savedEnv, ...vars };
+    imports += 1;
+    const started = performance.now();
+    const module = (await import(
+      `${pathToFileURL(join(dir, BUNDLE_ENTRY_FILE)).href}?container=${imports}`
+    )) as {
+      handler: Handler;
+    };
+    return { handler: module.handler, importMs: performance.now() - started };
+  }
+
+  before(async () => {
+    savedEnv = process.env;
+    dir = await mkdtemp(join(tmpdir(), "extractor-bundle-"));
+    const files = buildExtractorBundle();
+    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    env = await startTestEnv({ catalog: buildCatalog(movieRange(60, 500)) });
+    secrets = await startSecretsServer({ [SECRET_ARN]: `${TEST_TOKEN}\n` });
+  });
+
+  after(async () => {
+    process.env = savedEnv;
+    await Promise.allSettled([env.close(), secrets.close()]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    process.env = savedEnv;
+  });
+
+  it("is one ES module with its source map, under 1.5 MiB", async () => {
+    const size = (await stat(join(dir, BUNDLE_ENTRY_FILE))).size;
+    const mapSize = (await stat(join(dir, `${BUNDLE_ENTRY_FILE}.map`))).size;
+    const { importMs } = await coldStart(env.env());
+    console.log(
+      `      bundle: ${BUNDLE_ENTRY_FILE} ${(size / 1024).toFixed(0)} KiB (+ map ${(mapSize / 1024).toFixed(0)} KiB), ` +
+        `cold import ${importMs.toFixed(0)} ms`,
+    );
+    assert.ok(size < MAX_BUNDLE_BYTES, `bundle is ${size} bytes`);
+  });
+
+  it("runs the bundled handler end to end, reading the token from Secrets Manager once per container", async () => {
+    // Prepare: a new container configured like the Lambda, with the token behind TMDB_SECRET_ARN.
+    const vars = env.env({
+      TMDB_API_TOKEN: "",
+      TMDB_SECRET_ARN: SECRET_ARN,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      TMDB_PAGES: "3",
+    });
+    const { handler } = await coldStart(vars);
+    // Act: two invocations in the same container; the second overrides pages through the event.
+    const first = await handler({});
+    const object = await env.getObject(first.key ?? "");
+    const second = await handler({ pages: 1, "detail-type": "Scheduled Event", source: "aws.events" });
+    // Assess
+    assert.deepEqual([first.pages, first.listed, first.landed], [3, 60, 60]);
+    assert.match(first.key ?? "", /^raw\/movies\/\d{4}-\d{2}-\d{2}\/movies_\d{2}-\d{2}-\d{2}\.json$/);
+    assert.equal(object.contentType, "application/x-ndjson");
+    assert.deepEqual(
+      parseNdjson(object.body).map((r) => r["id"]),
+      Array.from({ length: 60 }, (_, i) => 500 + i),
+    );
+    assert.deepEqual([second.pages, second.listed, second.landed], [1, 20, 20]);
+    assert.deepEqual(secrets.calls, [SECRET_ARN], "the secret is fetched once per container");
+  });
+
+  it("rejects an invalid event, naming the field", async () => {
+    const { handler } = await coldStart(env.env());
+    await assert.rejects(handler({ pages: 0 }), /event\.pages .*between 1 and 500/);
+    await assert.rejects(handler({ pages: "ten" }), /event\.pages/);
+  });
+
+  it("fails the invocation with a message naming a missing variable", async () => {
+    const { handler } = await coldStart(env.env({ RAW_BUCKET: "" }));
+    await assert.rejects(
+      handler({}),
+      (error: Error) => error.name === "ConfigError" && /RAW_BUCKET is required/.test(error.message),
+    );
+  });
+
+  it("fails the invocation when TMDB refuses the token", async () => {
+    const { handler } = await coldStart(env.env({ TMDB_API_TOKEN: "not-the-token" }));
+    await assert.rejects(handler({ pages: 1 }), (error: Error) => error.name === "TmdbAuthError");
+  });
+});
