@@ -110,8 +110,9 @@ describe("runExtraction", () => {
         const summary = await run(env);
         assert.equal(summary.landed, 1);
         const [record] = parseNdjson((await env.getObject(RAW_KEY)).body);
-        const { _extracted_at: _ignored, ...rest } = record ?? {};
+        const { _extracted_at: extractedAt, ...rest } = record ?? {};
         assert.deepEqual(rest, odd);
+        assert.equal(typeof extractedAt, "string");
       });
     });
 
