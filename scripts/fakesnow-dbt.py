@@ -77,6 +77,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--raw-rows", type=Path, help="NDJSON file of raw rows to load into RAW.MOVIES first")
     parser.add_argument("--export-dir", type=Path, help="folder to write stg__movies.json and mart__genre_roi.json to")
     args = parser.parse_args(own)
+    # fakesnow shares one DuckDB connection between all Snowflake connections; dbt's parallel
+    # threads race on it (e.g. "Schema with name STAGING already exists"), so run one at a time.
+    if not any(arg == "--threads" or arg.startswith("--threads=") for arg in dbt_args):
+        dbt_args = [*dbt_args, "--threads", "1"]
 
     database = os.environ.get("SNOWFLAKE_DATABASE")
     if not database:
