@@ -32,6 +32,8 @@ const dbtKeys = generateKeyPairSync("rsa", {
 });
 export const TEST_PRIVATE_KEY = deployerKeys.privateKey;
 export const TEST_DBT_PUBLIC_KEY_PEM = dbtKeys.publicKey;
+/** Never given to the program: dbt's private key stays with dbt. */
+export const TEST_DBT_PRIVATE_KEY = dbtKeys.privateKey;
 export const TEST_TMDB_TOKEN =
   "eyJhbGciOiJIUzI1NiJ9.test-tmdb-read-access-token.c2VjcmV0LW5ldmVyLWluLXBsYWlu";
 
@@ -274,6 +276,7 @@ export async function runProgram(
     pending: Promise<void>[];
   }[] = [];
   const calls: string[] = [];
+  let programError: unknown;
   const key = (type: string, name: string) => `${type}::${name}`;
 
   await pulumi.runtime.setMocks(
@@ -324,12 +327,22 @@ export async function runProgram(
         });
         return undefined;
       });
-      return (await program()) ?? {};
+      try {
+        return (await program()) ?? {};
+      } catch (error) {
+        // Reported below, after the stack settles: a throwing init would also leave a rejected stack resource.
+        programError = error;
+        return {};
+      }
     })) ?? {};
-
-  // Every registration (and every secrecy check) finished before anything is asserted.
-  await Promise.all(constructed.map((c) => promiseOf(c.resource.urn)));
-  await Promise.all(constructed.flatMap((c) => c.pending));
+  // Every registration (and every secrecy check) finished before anything is asserted; the stack's last RPCs
+  // (its outputs) reach this run's mocks before the next run replaces them.
+  if (programError === undefined) {
+    await Promise.all(constructed.map((c) => promiseOf(c.resource.urn)));
+    await Promise.all(constructed.flatMap((c) => c.pending));
+  }
+  await pulumi.runtime.disconnect();
+  if (programError !== undefined) throw programError;
 
   const resources: RecordedResource[] = constructed.map((c) => {
     const seen = inputsByKey.get(key(c.type, c.name));
