@@ -687,7 +687,7 @@ describe("Stack program", function () {
   describe("Secrets", () => {
     it("appear in no input but their one secret input, and in no output", () => {
       // Prepare
-      const allowed = new Map([
+      const allowed = new Map<string, [string, string]>([
         [T.secretVersion, ["secretString", SECRET_NEEDLES.tmdbApiToken]],
         [T.provider, ["privateKey", SECRET_NEEDLES.snowflakePrivateKey]],
       ]);
