@@ -18,8 +18,9 @@ import { ensureRawTables, openWarehouse } from "./warehouse";
  *   there is never loaded again, even when the object changed since: Snowpipe does not reload a
  *   modified file either (stage it under a new name). Such a file is reported as changed.
  *   Unlike Snowpipe's metadata, which expires after 14 days, the local history never expires.
- * - **ON_ERROR:** a line that is not a JSON object is an error, reported with file and line.
- *   `CONTINUE` (the default, as the production pipe) loads the good lines of the file;
+ * - **ON_ERROR:** a line that is not valid JSON (or not valid UTF-8) is an error, reported with file
+ *   and line. Any valid JSON value loads, as with Snowflake's JSON file format (the models ignore
+ *   records without an id). `CONTINUE` (the production pipe's setting) loads the good lines of the file;
  *   `SKIP_FILE` loads nothing from a file with an error. Either way the file is recorded and
  *   not tried again.
  * - **Atomic per file:** a file's rows and its history entry are committed in one transaction, so an
@@ -219,9 +220,9 @@ export interface ParsedFile {
 }
 
 /**
- * Splits an NDJSON file into records. A line is a record when it parses as a JSON object; blank lines
- * are skipped; anything else is an error with its line number. Invalid UTF-8 is an error of the
- * lines that contain it.
+ * Splits an NDJSON file into records. A line is a record when it parses as JSON; blank lines are
+ * skipped; anything else is an error with its line number. Invalid UTF-8 is an error of the lines
+ * that contain it.
  */
 export function parseNdjson(key: string, content: Buffer): ParsedFile {
   const records: { line: number; text: string }[] = [];
@@ -250,18 +251,10 @@ export function parseNdjson(key: string, content: Buffer): ParsedFile {
       addError(lineNumber, "invalid UTF-8");
       continue;
     }
-    let value: unknown;
     try {
-      value = JSON.parse(text);
+      JSON.parse(text);
     } catch (error) {
       addError(lineNumber, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
-      continue;
-    }
-    if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      addError(
-        lineNumber,
-        `not a JSON object (got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value})`,
-      );
       continue;
     }
     records.push({ line: lineNumber, text });

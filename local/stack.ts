@@ -1,5 +1,6 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { randomBytes } from "node:crypto";
+import { createServer as createNetServer } from "node:net";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -191,6 +192,16 @@ function display(path: string): string {
   return rel !== "" && !rel.startsWith("..") ? rel : path;
 }
 
+/** Fails with EADDRINUSE / EACCES when `port` cannot be listened on (0 always can). */
+async function probePort(port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolvePromise, reject) => {
+    const probe = createNetServer();
+    probe.once("error", reject);
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolvePromise()));
+  });
+}
+
 async function startServer<T>(
   what: string,
   port: number,
@@ -198,6 +209,8 @@ async function startServer<T>(
   start: () => Promise<T>,
 ): Promise<T> {
   try {
+    // Probe first: s3rver reports a listen error as an uncaught exception, not as a rejection.
+    await probePort(port);
     return await start();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

@@ -86,12 +86,7 @@ export function acquireStateLock(stateDir: string): StateLock {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     const owner = readLock(path);
-    if (
-      owner !== undefined &&
-      owner.host === content.host &&
-      isAlive(owner.pid) &&
-      owner.pid !== process.pid
-    ) {
+    if (owner !== undefined && owner.host === content.host && isAlive(owner.pid)) {
       throw new StateLockedError(path, owner.pid, owner.startedAt);
     }
     if (owner !== undefined && owner.host !== content.host) {

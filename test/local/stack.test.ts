@@ -1,0 +1,395 @@
+/**
+ * End to end: the local stack against real servers on 127.0.0.1 (TMDB-compatible, s3rver), a real
+ * DuckDB file and real dbt, each run in its own temporary state and output folders.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildDemoCatalog } from "../../local/demoCatalog";
+import { LOCK_FILE_NAME, acquireStateLock } from "../../local/stateLock";
+import {
+  LocalStackError,
+  REPO_ROOT,
+  resetState,
+  runLocalStack,
+  type LocalStackOptions,
+} from "../../local/stack";
+import { TMDB_ATTRIBUTION } from "../../local/report";
+import { openWarehouse } from "../../local/warehouse";
+import { dbtVars, expectedMart, genresBelowThreshold, latestPerMovie, type RawRecord } from "./expectedMart";
+
+/** The environment without anything that would point a run at real TMDB or the user's state. */
+function isolatedEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ["TMDB_API_TOKEN", "TMDB_SECRET_ARN", "TMDB_ROI_STATE_DIR", "TMDB_ROI_DUCKDB_PATH"])
+    delete env[name];
+  return env;
+}
+
+async function tempDirs(): Promise<{ stateDir: string; outDir: string; root: string }> {
+  const root = await mkdtemp(join(tmpdir(), "tmdb-roi-stack-"));
+  return { root, stateDir: join(root, "state"), outDir: join(root, "out") };
+}
+
+async function query(databasePath: string, sql: string): Promise<Record<string, unknown>[]> {
+  const warehouse = await openWarehouse(databasePath, { readOnly: true });
+  try {
+    return (await warehouse.connection.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[];
+  } finally {
+    warehouse.close();
+  }
+}
+
+/** Mart rows equal the expected ones: integers exactly, rounded ROI-like figures to their 4th decimal. */
+function assertMartEquals(actual: Record<string, unknown>[], expected: Record<string, unknown>[]): void {
+  assert.deepEqual(
+    actual.map((row) => row["genre_name"]),
+    expected.map((row) => row["genre_name"]),
+  );
+  expected.forEach((want, i) => {
+    const got = actual[i] as Record<string, unknown>;
+    for (const [column, value] of Object.entries(want)) {
+      if (typeof value === "number" && !Number.isInteger(value)) {
+        const diff = Math.abs(Number(got[column]) - value);
+        assert.ok(
+          diff <= 1.0001e-4,
+          `${String(want["genre_name"])}.${column}: got ${String(got[column])}, want ${value}`,
+        );
+      } else {
+        assert.equal(got[column], value, `${String(want["genre_name"])}.${column}`);
+      }
+    }
+  });
+}
+
+function withFinancials(movie: Record<string, unknown>): boolean {
+  return movie["budget"] !== 0 || movie["revenue"] !== 0;
+}
+
+describe("local stack (npm start)", function () {
+  this.timeout(300_000);
+  const vars = dbtVars();
+  const roots: string[] = [];
+
+  after(async () => {
+    for (const root of roots) await rm(root, { recursive: true, force: true });
+  });
+
+  describe("with the demo catalog served by the local TMDB-compatible server", () => {
+    const catalog = buildDemoCatalog({ seed: 2, pages: 4 });
+    let dirs: Awaited<ReturnType<typeof tempDirs>>;
+    let first: Awaited<ReturnType<typeof runLocalStack>>;
+    const lines: string[] = [];
+    const base = (): LocalStackOptions => ({
+      stateDir: dirs.stateDir,
+      outDir: dirs.outDir,
+      catalog,
+      pages: 4,
+      env: isolatedEnv(),
+      write: (line) => lines.push(line),
+    });
+
+    before(async () => {
+      dirs = await tempDirs();
+      roots.push(dirs.root);
+      first = await runLocalStack({ ...base(), now: new Date("2026-06-01T06:00:00Z") });
+    });
+
+    it("extracts every listed movie with a budget or revenue and lands one NDJSON object", () => {
+      const listed = new Set(catalog.popularPages.flat().map((item) => item["id"] as number));
+      const expectedLanded = [...listed].filter((id) => withFinancials(catalog.details.get(id) ?? {})).length;
+      assert.ok(first.extraction);
+      assert.equal(first.extraction.listed, listed.size);
+      assert.equal(first.extraction.landed, expectedLanded);
+      assert.equal(first.extraction.key, "raw/movies/2026-06-01/movies_06-00-00.json");
+      assert.equal(first.load.filesProcessed, 1);
+      assert.equal(first.load.rowsLoaded, expectedLanded);
+    });
+
+    it("builds a mart equal to the one computed independently from the served catalog", () => {
+      const expected = expectedMart(catalog.details.values(), vars);
+      // The fixture exercises the threshold: genres exactly at it are in, smaller ones are out.
+      assert.ok(expected.some((genre) => genre.total_movies === vars.minMoviesPerGenre));
+      assert.ok(genresBelowThreshold(catalog.details.values(), vars).length > 0);
+      assertMartEquals(first.mart.rows, expected as unknown as Record<string, unknown>[]);
+    });
+
+    it("writes CSV, JSON, SVG and HTML that carry the mart and say the data is synthetic", () => {
+      assert.ok(first.synthetic);
+      assert.ok(first.files.csv.endsWith("demo_genre_roi.csv"));
+      const csv = readFileSync(first.files.csv, "utf8").trimEnd().split("\r\n");
+      assert.deepEqual(csv[0]?.split(","), first.mart.columns);
+      assert.equal(csv.length, first.mart.rows.length + 1);
+      const json = JSON.parse(readFileSync(first.files.json, "utf8")) as Record<string, unknown>[];
+      assert.deepEqual(json, first.mart.rows);
+      assert.deepEqual(Object.keys(json[0] ?? {}), first.mart.columns);
+      const svg = readFileSync(first.files.svg, "utf8");
+      assert.match(svg, /^<svg/);
+      assert.match(svg, /SYNTHETIC DEMO DATA/);
+      for (const row of first.mart.rows)
+        assert.ok(svg.includes(String(row["genre_name"])), `chart lacks ${String(row["genre_name"])}`);
+      const html = readFileSync(first.files.html, "utf8");
+      assert.ok(html.includes(TMDB_ATTRIBUTION));
+      assert.match(html, /SYNTHETIC DEMO DATA/);
+      assert.ok(html.includes("<svg"));
+      assert.ok(lines.some((line) => line.includes("SYNTHETIC DEMO DATA")));
+      assert.ok(lines.some((line) => line.includes(first.files.html) || line.includes("demo_report.html")));
+    });
+
+    it("a second run lands and loads one new file only, and dbt's de-duplication leaves the mart unchanged", async () => {
+      const second = await runLocalStack({ ...base(), now: new Date("2026-06-02T06:00:00Z") });
+      assert.equal(second.extraction?.key, "raw/movies/2026-06-02/movies_06-00-00.json");
+      assert.equal(second.load.filesProcessed, 1);
+      assert.equal(second.load.filesAlreadyLoaded, 1);
+      assert.equal(second.load.rowsLoaded, first.load.rowsLoaded);
+      const databasePath = join(dirs.stateDir, "warehouse.duckdb");
+      const [raw] = await query(
+        databasePath,
+        "select count(*)::integer as n, count(distinct source_file)::integer as files from raw.movies",
+      );
+      assert.deepEqual(raw, { n: 2 * first.load.rowsLoaded, files: 2 });
+      const [stg] = await query(databasePath, "select count(*)::integer as n from staging.stg__movies");
+      assert.equal(stg?.["n"], first.load.rowsLoaded);
+      assert.deepEqual(second.mart, first.mart);
+    });
+  });
+
+  describe("--from-raw", () => {
+    const catalog = buildDemoCatalog({ seed: 2, pages: 4 });
+    const movies = [...catalog.details.values()].filter(withFinancials);
+    const dayOne = movies.slice(0, 40);
+    const reExtracted = movies
+      .slice(0, 10)
+      .map((movie) => ({ ...movie, revenue: Number(movie["revenue"]) * 2 + 1 }));
+    const dayTwo = [...reExtracted, ...movies.slice(40)];
+    const fileOne = "raw/movies/2026-05-01/movies_06-00-00.json";
+    const fileTwo = "raw/movies/2026-05-02/movies_06-00-00.json";
+    const emptyFile = "raw/movies/2026-05-02/movies_07-00-00.json";
+    const corruptLine = 4;
+    let dirs: Awaited<ReturnType<typeof tempDirs>>;
+    let rawDir: string;
+    let first: Awaited<ReturnType<typeof runLocalStack>>;
+    const lines: string[] = [];
+    const expectedRaw: RawRecord[] = [];
+
+    async function writeRaw(key: string, content: string): Promise<void> {
+      const path = join(rawDir, ...key.split("/"));
+      await mkdir(join(path, ".."), { recursive: true });
+      await writeFile(path, content);
+    }
+
+    before(async () => {
+      dirs = await tempDirs();
+      roots.push(dirs.root);
+      rawDir = join(dirs.root, "bucket-export");
+      const one = dayOne.map((movie) => ({ ...movie, _extracted_at: "2026-05-01T06:00:03.000Z" }));
+      const two = dayTwo.map((movie) => ({ ...movie, _extracted_at: "2026-05-02T06:00:03.000Z" }));
+      const twoLines = two.map((record) => JSON.stringify(record));
+      twoLines.splice(corruptLine - 1, 0, '{"id": 99999999, "budget": 5000000, "revenue": ');
+      one.forEach((record, i) => expectedRaw.push({ record, sourceFile: fileOne, fileRowNumber: i + 1 }));
+      twoLines.forEach((line, i) => {
+        if (i !== corruptLine - 1)
+          expectedRaw.push({
+            record: JSON.parse(line) as Record<string, unknown>,
+            sourceFile: fileTwo,
+            fileRowNumber: i + 1,
+          });
+      });
+      await writeRaw(fileOne, one.map((record) => `${JSON.stringify(record)}\n`).join(""));
+      await writeRaw(fileTwo, `${twoLines.join("\n")}\n`);
+      await writeRaw(emptyFile, "");
+      // Outside the pipe's prefix or not a .json object: never loaded.
+      await writeRaw("rejects/movies/2026-05-02/movies_06-00-00.json", "not json at all\n");
+      await writeRaw("raw/movies/2026-05-02/README.txt", "notes\n");
+      first = await runLocalStack({
+        stateDir: dirs.stateDir,
+        outDir: dirs.outDir,
+        fromRaw: rawDir,
+        env: isolatedEnv(),
+        write: (line) => lines.push(line),
+      });
+    });
+
+    it("loads the good lines, reports the corrupt one with file and line, and records the empty file", async () => {
+      assert.equal(first.extraction, null);
+      assert.equal(first.load.filesProcessed, 3);
+      assert.equal(first.load.rowsLoaded, dayOne.length + dayTwo.length);
+      assert.equal(first.load.rowsRejected, 1);
+      const byKey = new Map(first.load.files.map((file) => [file.key, file]));
+      assert.equal(byKey.get(fileOne)?.status, "LOADED");
+      assert.equal(byKey.get(fileTwo)?.status, "PARTIALLY_LOADED");
+      assert.equal(byKey.get(fileTwo)?.errors[0]?.line, corruptLine);
+      assert.equal(byKey.get(emptyFile)?.status, "LOADED");
+      assert.equal(byKey.get(emptyFile)?.rowsLoaded, 0);
+      assert.ok(
+        lines.some((line) => line.includes(`${fileTwo}:${corruptLine}: invalid JSON`)),
+        lines.join("\n"),
+      );
+      const history = await query(
+        join(dirs.stateDir, "warehouse.duckdb"),
+        "select file_name, status, row_count::integer as rows, error_count::integer as errors, first_error_line_number::integer as line from raw.load_history order by file_name",
+      );
+      assert.deepEqual(history, [
+        { file_name: fileOne, status: "LOADED", rows: dayOne.length, errors: 0, line: null },
+        { file_name: fileTwo, status: "PARTIALLY_LOADED", rows: dayTwo.length, errors: 1, line: corruptLine },
+        { file_name: emptyFile, status: "LOADED", rows: 0, errors: 0, line: null },
+      ]);
+      const rows = await query(
+        join(dirs.stateDir, "warehouse.duckdb"),
+        `select file_row_number::integer as line from raw.movies where source_file = '${fileTwo}' order by 1`,
+      );
+      assert.deepEqual(
+        rows.map((row) => row["line"]),
+        expectedRaw.filter((raw) => raw.sourceFile === fileTwo).map((raw) => raw.fileRowNumber),
+      );
+    });
+
+    it("builds the mart from the latest record of each movie", () => {
+      const expected = expectedMart(latestPerMovie(expectedRaw).values(), vars);
+      assert.ok(expected.length > 0);
+      assertMartEquals(first.mart.rows, expected as unknown as Record<string, unknown>[]);
+    });
+
+    it("a second run on the same folder loads nothing new and leaves the mart unchanged", async () => {
+      const second = await runLocalStack({
+        stateDir: dirs.stateDir,
+        outDir: dirs.outDir,
+        fromRaw: rawDir,
+        env: isolatedEnv(),
+        write: () => undefined,
+      });
+      assert.equal(second.load.filesProcessed, 0);
+      assert.equal(second.load.filesAlreadyLoaded, 3);
+      assert.equal(second.load.rowsLoaded, 0);
+      assert.deepEqual(second.mart, first.mart);
+    });
+  });
+
+  describe("errors", () => {
+    it("names the failing dbt test, and leaves the loaded file recorded and the state unlocked", async () => {
+      const dirs = await tempDirs();
+      roots.push(dirs.root);
+      const rawDir = join(dirs.root, "bucket-export");
+      const key = "raw/movies/2026-05-01/movies_06-00-00.json";
+      const bad = {
+        ...buildDemoCatalog({ seed: 3, pages: 1 }).details.values().next().value,
+        budget: 10_000_000,
+        vote_average: 11,
+      };
+      await mkdir(join(rawDir, "raw", "movies", "2026-05-01"), { recursive: true });
+      await writeFile(
+        join(rawDir, ...key.split("/")),
+        `${JSON.stringify({ ...bad, _extracted_at: "2026-05-01T06:00:00Z" })}\n`,
+      );
+      const error = await runLocalStack({
+        ...dirs,
+        fromRaw: rawDir,
+        env: isolatedEnv(),
+        write: () => undefined,
+      }).then(
+        () => assert.fail("the run should fail"),
+        (reason: unknown) => reason,
+      );
+      assert.ok(error instanceof LocalStackError);
+      assert.equal(error.stage, "transform");
+      assert.match(error.message, /accepted_range/);
+      assert.match(error.message, /vote_average/);
+      assert.equal(existsSync(join(dirs.stateDir, LOCK_FILE_NAME)), false);
+      const history = await query(
+        join(dirs.stateDir, "warehouse.duckdb"),
+        "select file_name from raw.load_history",
+      );
+      assert.deepEqual(history, [{ file_name: key }]);
+    });
+
+    it("says which port is in use and how to choose another", async () => {
+      const dirs = await tempDirs();
+      roots.push(dirs.root);
+      const blocker: Server = createServer();
+      await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
+      const port = (blocker.address() as { port: number }).port;
+      try {
+        const error = await runLocalStack({
+          ...dirs,
+          catalog: buildDemoCatalog({ seed: 2, pages: 1 }),
+          pages: 1,
+          s3Port: port,
+          env: isolatedEnv(),
+          write: () => undefined,
+        }).then(
+          () => assert.fail("the run should fail"),
+          (reason: unknown) => reason,
+        );
+        assert.ok(error instanceof LocalStackError);
+        assert.match(error.message, new RegExp(`port ${port} on 127\\.0\\.0\\.1 is already in use`));
+        assert.match(error.message, /--s3-port/);
+        assert.equal(existsSync(join(dirs.stateDir, LOCK_FILE_NAME)), false);
+      } finally {
+        await new Promise((resolve) => blocker.close(resolve));
+      }
+    });
+
+    it("refuses to share a state folder with a running stack", async () => {
+      const dirs = await tempDirs();
+      roots.push(dirs.root);
+      const lock = acquireStateLock(dirs.stateDir);
+      try {
+        await assert.rejects(
+          runLocalStack({ ...dirs, pages: 1, env: isolatedEnv(), write: () => undefined }),
+          (error: unknown) =>
+            error instanceof LocalStackError &&
+            error.stage === "state" &&
+            error.message.includes(`pid ${process.pid}`),
+        );
+      } finally {
+        lock.release();
+      }
+    });
+  });
+
+  describe("--reset", () => {
+    it("deletes the stack's state and nothing else in the folder", async () => {
+      const dirs = await tempDirs();
+      roots.push(dirs.root);
+      const databasePath = join(dirs.stateDir, "warehouse.duckdb");
+      await mkdir(join(dirs.stateDir, "s3", "bucket"), { recursive: true });
+      await mkdir(join(dirs.stateDir, "dbt", "target"), { recursive: true });
+      await writeFile(databasePath, "x");
+      await writeFile(`${databasePath}.wal`, "x");
+      await writeFile(join(dirs.stateDir, "keep.txt"), "mine");
+      const removed = resetState(dirs.stateDir, databasePath);
+      assert.equal(removed.length, 4);
+      for (const path of removed) assert.equal(existsSync(path), false);
+      assert.equal(readFileSync(join(dirs.stateDir, "keep.txt"), "utf8"), "mine");
+    });
+  });
+
+  describe("command line", () => {
+    const start = (...args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "local", "start.ts"), ...args], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        env: isolatedEnv(),
+      });
+
+    it("--help prints the options and exits 0", () => {
+      const result = start("--help");
+      assert.equal(result.status, 0, result.stderr);
+      for (const option of ["--pages", "--from-raw", "--out", "--reset", "--help"])
+        assert.ok(result.stdout.includes(option));
+    });
+
+    it("rejects an invalid option value with exit code 2 and a message naming it", () => {
+      const result = start("--pages", "0");
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /--pages must be an integer in 1\.\.500/);
+      const unknown = start("--no-such-option");
+      assert.equal(unknown.status, 2);
+      assert.match(unknown.stderr, /no-such-option/);
+    });
+  });
+});
