@@ -24,10 +24,8 @@ import { dbtVars, expectedMart, genresBelowThreshold, latestPerMovie, type RawRe
 
 /** The environment without anything that would point a run at real TMDB or the user's state. */
 function isolatedEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  for (const name of ["TMDB_API_TOKEN", "TMDB_SECRET_ARN", "TMDB_ROI_STATE_DIR", "TMDB_ROI_DUCKDB_PATH"])
-    delete env[name];
-  return env;
+  const hidden = new Set(["TMDB_API_TOKEN", "TMDB_SECRET_ARN", "TMDB_ROI_STATE_DIR", "TMDB_ROI_DUCKDB_PATH"]);
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !hidden.has(name)));
 }
 
 async function tempDirs(): Promise<{ stateDir: string; outDir: string; root: string }> {
