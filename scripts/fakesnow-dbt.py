@@ -20,11 +20,30 @@ import datetime
 import decimal
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
 import fakesnow
+import fakesnow.cursor
 import snowflake.connector
+
+
+_TEMPORARY_TABLE = re.compile(r"\bcreate\s+or\s+replace\s+temporary\s+table\b", re.IGNORECASE)
+
+
+def _allow_qualified_temporary_tables() -> None:
+    """dbt-snowflake's unit tests create `temporary table DB.SCHEMA.NAME__dbt_tmp`; fakesnow (DuckDB)
+    refuses qualified temporary tables ("TEMPORARY table names can *only* use the "temp" catalog"),
+    so inside the emulator they become ordinary tables (dbt drops them afterwards)."""
+    execute = fakesnow.cursor.FakeSnowflakeCursor.execute
+
+    def patched(self, command, *args, **kwargs):
+        if isinstance(command, str):
+            command = _TEMPORARY_TABLE.sub("create or replace table", command)
+        return execute(self, command, *args, **kwargs)
+
+    fakesnow.cursor.FakeSnowflakeCursor.execute = patched
 
 
 def _jsonable(value):
@@ -88,6 +107,7 @@ def main(argv: list[str]) -> int:
 
     from dbt.cli.main import dbtRunner
 
+    _allow_qualified_temporary_tables()
     with fakesnow.patch():
         connection = snowflake.connector.connect(database=database, schema="RAW")
         cursor = connection.cursor()

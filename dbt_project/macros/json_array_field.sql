@@ -13,9 +13,12 @@
 
 {% macro snowflake__json_array_field(column, array_key, field_key) -%}
     {#- a correlated aggregate without GROUP BY returns exactly one row, as Snowflake requires -#}
-    (
-        select array_agg(cast(array_element.value['{{ field_key }}'] as varchar))
-            within group (order by array_element.index)
-        from table(flatten(input => {{ column }}['{{ array_key }}'])) as array_element
+    coalesce(
+        (
+            select array_agg(cast(array_element.value['{{ field_key }}'] as varchar))
+                within group (order by array_element.index)
+            from table(flatten(input => {{ column }}['{{ array_key }}'])) as array_element
+        ),
+        array_construct()
     )
 {%- endmacro %}

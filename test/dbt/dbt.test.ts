@@ -405,7 +405,7 @@ describe("dbt project on the snowflake target", function () {
     assert.match(martSql, /as float\)/);
   });
 
-  it("runs the models and data tests with dbt-snowflake on fakesnow, with the same results", async function () {
+  it("runs the models, data tests and unit tests with dbt-snowflake on fakesnow, with the same results", async function () {
     const raw = readRawFixture(fixtureDir);
     const staging = expectedStaging(raw, projectMinPlausibleUsd());
     const mart = expectedGenreRoi(staging, MIN_MOVIES_PER_GENRE);
@@ -437,9 +437,6 @@ describe("dbt project on the snowflake target", function () {
         "build",
         "--target",
         "snowflake",
-        // dbt-snowflake's unit tests create temporary tables fakesnow cannot (see the README)
-        "--exclude-resource-type",
-        "unit_test",
         "--vars",
         dbtVars,
         "--target-path",
@@ -455,7 +452,12 @@ describe("dbt project on the snowflake target", function () {
       results.filter((result) => !["success", "pass"].includes(result.status)),
       [],
     );
-    assert.ok(results.some((result) => result.unique_id.startsWith("model.")));
+    for (const kind of ["model.", "test.", "unit_test."]) {
+      assert.ok(
+        results.some((result) => result.unique_id.startsWith(kind)),
+        `fakesnow ran ${kind}*`,
+      );
+    }
     assertStagingMatches(readJson<Row[]>(join(exportDir, "stg__movies.json")), staging, "fakesnow");
     assertMartMatches(readJson<Row[]>(join(exportDir, "mart__genre_roi.json")), mart, "fakesnow");
   });
