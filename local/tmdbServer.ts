@@ -111,6 +111,10 @@ export interface TmdbServerStats {
   latenciesMs: number[];
   /** Largest number of requests in flight at the same time. */
   maxInFlight: number;
+  /** `performance.now()` when the first request arrived (undefined before any). */
+  firstRequestAt?: number;
+  /** `performance.now()` when the latest response ended (undefined before any). */
+  lastResponseAt?: number;
 }
 
 /** A running TMDB-compatible server. */
@@ -168,6 +172,7 @@ export async function startTmdbServer(options: TmdbServerOptions): Promise<TmdbS
 
   const server = createServer((req, res) => {
     const startedAt = performance.now();
+    stats.firstRequestAt ??= startedAt;
     inFlight += 1;
     stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
     stats.requests += 1;
@@ -178,7 +183,8 @@ export async function startTmdbServer(options: TmdbServerOptions): Promise<TmdbS
       inFlight -= 1;
       stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
       if (status === 429) stats.rateLimited += 1;
-      stats.latenciesMs.push(performance.now() - startedAt);
+      stats.lastResponseAt = performance.now();
+      stats.latenciesMs.push(stats.lastResponseAt - startedAt);
     };
     res.on("close", () => finish(res.headersSent ? res.statusCode : 0));
     handle(req, res).catch(() => {

@@ -1,7 +1,7 @@
-/** Severity of a log line; lines below the logger's level are dropped. */
-export type LogLevel = "debug" | "info" | "warn" | "error";
+/** Severity of a log line; lines below the logger's level are dropped (`silent` drops all). */
+export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
 
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 /** Structured logger: every call writes one JSON object on one line. */
 export interface Logger {
@@ -32,8 +32,8 @@ export interface LoggerOptions {
 
 /** Parses a `LOG_LEVEL` value; unknown or empty values fall back to `info`. */
 export function parseLogLevel(value: string | undefined): LogLevel {
-  const lower = value?.trim().toLowerCase();
-  return lower === "debug" || lower === "info" || lower === "warn" || lower === "error" ? lower : "info";
+  const lower = value?.trim().toLowerCase() ?? "";
+  return lower in RANK ? (lower as LogLevel) : "info";
 }
 
 /**

@@ -23,7 +23,7 @@ describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
 
   /** Imports the bundled file as a fresh module (a new Lambda container) with `vars` as its environment. */
   async function coldStart(vars: Record<string, string>): Promise<{ handler: Handler; importMs: number }> {
-    process.env = { ...savedEnv, ...vars };
+    process.env = { ...savedEnv, LOG_LEVEL: "silent", ...vars };
     imports += 1;
     const started = performance.now();
     const module = (await import(

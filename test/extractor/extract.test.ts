@@ -379,6 +379,30 @@ describe("runExtraction", () => {
     });
   });
 
+  describe("rate limiting", () => {
+    it("paces every attempt, retries included, below the server's limit", async () => {
+      // Prepare: the server allows 10 requests/s; 6 of 14 movies fail once with 500 (6 retries).
+      const faults: TmdbFault[] = [2, 4, 6, 8, 10, 12].map((movieId) => ({
+        target: { endpoint: "details", movieId },
+        effect: { type: "serverError", status: 500 },
+        times: 1,
+      }));
+      await withEnv(
+        { catalog: buildCatalog(movieRange(14, 1)), rateLimitPerSecond: 10, faults },
+        async (env) => {
+          // Act: the client may start 8 requests/s.
+          const summary = await run(env, { maxRps: 8 });
+          // Assess: 1 page + 14 details + 6 retries, none refused by the server's rate limit.
+          assert.equal(summary.landed, 14);
+          assert.equal(summary.retries, 6);
+          assert.equal(summary.requests, 21);
+          assert.equal(env.tmdb.stats.requests, 21);
+          assert.equal(env.tmdb.stats.rateLimited, 0);
+        },
+      );
+    });
+  });
+
   describe("failing runs", () => {
     const catalog = () => buildCatalog(movieRange(30, 1));
 
