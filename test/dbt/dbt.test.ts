@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { repoRoot, runScript } from "./dbtCli";
+import { CommandError, repoRoot, runScript } from "./dbtCli";
 import {
   expectedGenreRoi,
   expectedStaging,
@@ -292,6 +292,38 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
         `${genre.genreName} shares roi_rank ${genre.roiRank}`,
       );
     }
+  });
+
+  it("dbt source freshness judges the newest load against 30 h (warn) and 54 h (error)", async function () {
+    const newestLoad = Math.max(...raw.map((row) => Date.parse(row.loadedAt)));
+    let exitCode = 0;
+    try {
+      await runScript(
+        "scripts/dbt.sh",
+        [
+          "source",
+          "freshness",
+          "--target",
+          "local",
+          "--target-path",
+          targetPath,
+          "--log-path",
+          join(work, "logs"),
+        ],
+        env,
+      );
+    } catch (error) {
+      if (!(error instanceof CommandError)) throw error;
+      exitCode = error.exitCode ?? -1;
+    }
+    const ageHours = (Date.now() - newestLoad) / 3_600_000;
+    const expected = ageHours > 54 ? "error" : ageHours > 30 ? "warn" : "pass";
+    const [result] = readJson<{ results: { status: string; max_loaded_at: string }[] }>(
+      join(targetPath, "sources.json"),
+    ).results;
+    assert.equal(Date.parse(String(result?.max_loaded_at)), newestLoad);
+    assert.equal(result?.status, expected, `newest load ${ageHours.toFixed(1)} h old`);
+    assert.equal(exitCode === 0, expected !== "error", "dbt source freshness fails only on error");
   });
 
   it("dbt docs generate documents every model and every column", async function () {
