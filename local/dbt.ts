@@ -41,7 +41,7 @@ export interface DbtFailure {
   uniqueId: string;
   /** `model`, `test` (data test), `unit_test`, `seed`, `operation`, ... */
   resourceType: string;
-  /** Node name, e.g. `stg__movies`. */
+  /** Node name, e.g. `stg__movies`; `<model>.<test>` for unit tests. */
   name: string;
   /** dbt's status: `error`, `fail` or `runtime error`. */
   status: string;
@@ -104,7 +104,8 @@ export function readRunResults(path: string): { counts: Record<string, number>; 
     failures.push({
       uniqueId,
       resourceType: parts[0] ?? "node",
-      name: parts.length >= 3 ? (parts[2] ?? uniqueId) : uniqueId,
+      // test.<project>.<name>.<hash>, unit_test.<project>.<model>.<test>, model.<project>.<name>
+      name: parts[0] === "unit_test" ? parts.slice(2).join(".") : (parts[2] ?? uniqueId),
       status,
       message,
     });

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { acquireStateLock, LOCK_FILE_NAME, StateLockedError } from "../../local/stateLock";
+
+describe("state lock", () => {
+  let stateDir: string;
+  beforeEach(async () => {
+    stateDir = join(await mkdtemp(join(tmpdir(), "tmdb-roi-lock-")), "state");
+  });
+  afterEach(async () => {
+    await rm(join(stateDir, ".."), { recursive: true, force: true });
+  });
+
+  it("lets one holder at a time use a state folder and frees it on release", () => {
+    const lock = acquireStateLock(stateDir);
+    assert.throws(() => acquireStateLock(stateDir), StateLockedError);
+    lock.release();
+    assert.equal(existsSync(join(stateDir, LOCK_FILE_NAME)), false);
+    acquireStateLock(stateDir).release();
+  });
+
+  it("takes over a lock whose process is gone", () => {
+    const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
+      encoding: "utf8",
+    });
+    const deadPid = Number(gone.stdout);
+    acquireStateLock(stateDir).release(); // creates the folder
+    writeFileSync(
+      join(stateDir, LOCK_FILE_NAME),
+      JSON.stringify({ pid: deadPid, host: hostname(), startedAt: "2026-01-01T00:00:00Z" }),
+    );
+    const lock = acquireStateLock(stateDir);
+    assert.equal(JSON.parse(readFileSync(lock.path, "utf8")).pid, process.pid);
+    lock.release();
+  });
+});
