@@ -39,7 +39,9 @@ export type TmdbFaultEffect =
   /** 401 with TMDB's invalid-key body (`status_code` 7). */
   | { type: "unauthorized" }
   /** The connection is destroyed without a response (a network error for the client). */
-  | { type: "connectionReset" };
+  | { type: "connectionReset" }
+  /** Any JSON body, e.g. a response whose shape TMDB never sends. */
+  | { type: "customBody"; body: unknown; status?: number };
 
 /** A fault injected into matching requests. */
 export interface TmdbFault {
@@ -221,6 +223,8 @@ export async function startTmdbServer(options: TmdbServerOptions): Promise<TmdbS
           return sendJson(res, 404, tmdbError(34, STATUS_MESSAGES.notFound));
         case "unauthorized":
           return sendJson(res, 401, tmdbError(7, STATUS_MESSAGES.unauthorized));
+        case "customBody":
+          return sendJson(res, fault.status ?? 200, fault.body);
         case "connectionReset":
           req.socket.destroy();
           return;

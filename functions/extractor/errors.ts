@@ -10,6 +10,18 @@ export class ConfigError extends Error {
   }
 }
 
+/** The invocation event is not `{ "pages"?: 1..500 }`; `field` names the offending field. */
+export class InvalidEventError extends Error {
+  override readonly name = "InvalidEventError";
+
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`Invalid event: ${field} ${reason}`);
+  }
+}
+
 /** Fields TMDB puts in its error bodies (`{"success": false, "status_code": 34, "status_message": "..."}`). */
 export interface TmdbErrorBody {
   statusCode?: number;

@@ -110,8 +110,9 @@ export async function runExtraction(
   let client: TmdbClient | undefined;
   let fatal: unknown;
 
-  const progress = () => ({
+  const progress = (keys: { key: string | null; rejectKey: string | null }): ExtractionSummary => ({
     bucket: config.rawBucket,
+    ...keys,
     pages: counts.pages,
     listed: listingOrder.size,
     fetched: counts.fetched,
@@ -119,7 +120,7 @@ export async function runExtraction(
     skippedNoFinancials: counts.skippedNoFinancials,
     rejected: rejects.length,
     notFound: counts.notFound,
-    failed,
+    failed: [...failed].sort((a, b) => (listingOrder.get(a.id) ?? 0) - (listingOrder.get(b.id) ?? 0)),
     durationMs: Math.round(performance.now() - t0),
     requests: client?.stats.requests ?? 0,
     retries: client?.stats.retries ?? 0,
@@ -223,16 +224,17 @@ export async function runExtraction(
         : parsed.data.id !== id
           ? `id: ${parsed.data.id} does not match the requested id ${id}`
           : undefined;
-      if (reason !== undefined || !parsed.success) {
+      if (!parsed.success || reason !== undefined) {
+        const why = reason ?? "invalid";
         rejects.push({
           source: "movie-details",
           id,
           page: null,
-          reason: reason ?? "",
+          reason: why,
           record: body,
           _extracted_at: extractedAt,
         });
-        logger.warn("movie details rejected", { id, reason });
+        logger.warn("movie details rejected", { id, reason: why });
         return;
       }
       if (parsed.data.budget === 0 && parsed.data.revenue === 0) {
@@ -256,14 +258,14 @@ export async function runExtraction(
     if (key) await putNdjson(s3, config.rawBucket, key, records);
     if (rejectKey) await putNdjson(s3, config.rawBucket, rejectKey, sortRejects(rejects, listingOrder));
 
-    const summary: ExtractionSummary = { ...progress(), key, rejectKey };
+    const summary = progress({ key, rejectKey });
     const level = failed.length > 0 || rejects.length > 0 ? "warn" : "info";
     logger[level]("extraction finished", { summary });
     return summary;
   } catch (error) {
     logger.error("extraction failed", {
       error: { name: errorName(error), message: describeError(error) },
-      progress: progress(),
+      progress: progress({ key: null, rejectKey: null }),
     });
     throw error;
   } finally {

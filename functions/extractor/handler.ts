@@ -1,7 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import { z } from "zod";
 import { loadConfig, MAX_PAGES, type ExtractorConfig } from "./config";
-import { ConfigError } from "./errors";
+import { InvalidEventError } from "./errors";
 import { runExtraction, type ExtractionSummary } from "./extract";
 import { createS3Client } from "./landing";
 import { createLogger, parseLogLevel } from "./logger";
@@ -12,13 +12,16 @@ import { createLogger, parseLogLevel } from "./logger";
  */
 export const ExtractorEventSchema = z.preprocess(
   (value) => value ?? {},
-  z.looseObject({
-    pages: z
-      .int({ error: `pages must be an integer between 1 and ${MAX_PAGES}` })
-      .min(1, { error: `pages must be an integer between 1 and ${MAX_PAGES}` })
-      .max(MAX_PAGES, { error: `pages must be an integer between 1 and ${MAX_PAGES}` })
-      .optional(),
-  }),
+  z.looseObject(
+    {
+      pages: z
+        .int({ error: `must be an integer between 1 and ${MAX_PAGES}` })
+        .min(1, { error: `must be an integer between 1 and ${MAX_PAGES}` })
+        .max(MAX_PAGES, { error: `must be an integer between 1 and ${MAX_PAGES}` })
+        .optional(),
+    },
+    { error: "must be a JSON object" },
+  ),
 );
 export type ExtractorEvent = z.infer<typeof ExtractorEventSchema>;
 
@@ -46,11 +49,13 @@ function getRuntime(): { config: ExtractorConfig; s3: S3Client } {
 export async function handler(event: unknown): Promise<ExtractionSummary> {
   const parsed = ExtractorEventSchema.safeParse(event);
   if (!parsed.success) {
-    const message = `Invalid event: ${parsed.error.issues.map((i) => i.message).join("; ")}`;
-    logger.error("invalid event", { message });
-    throw new ConfigError([
-      { variable: "event.pages", message: message.replace(/^Invalid event: pages /, "") },
-    ]);
+    const issue = parsed.error.issues[0];
+    const error = new InvalidEventError(
+      ["event", ...(issue?.path ?? []).map(String)].join("."),
+      `${issue?.message ?? "is invalid"} (got ${JSON.stringify(event)})`,
+    );
+    logger.error("invalid event", { error });
+    throw error;
   }
   let current: { config: ExtractorConfig; s3: S3Client };
   try {

@@ -91,7 +91,15 @@ describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
 
   it("rejects an invalid event, naming the field", async () => {
     const { handler } = await coldStart(env.env());
-    await assert.rejects(handler({ pages: 0 }), /event\.pages .*between 1 and 500/);
+    await assert.rejects(
+      handler({ pages: 0 }),
+      (e: Error) =>
+        e.name === "InvalidEventError" &&
+        /^Invalid event: event.pages must be an integer between 1 and 500 \(got \{"pages":0\}\)$/.test(
+          e.message,
+        ),
+    );
+    await assert.rejects(handler("run"), /event must be a JSON object/);
     await assert.rejects(handler({ pages: "ten" }), /event\.pages/);
   });
 

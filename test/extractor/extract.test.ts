@@ -459,17 +459,32 @@ describe("runExtraction", () => {
       );
     });
 
+    it("fails when a page answers 404", async () => {
+      const faults: TmdbFault[] = [
+        { target: { endpoint: "popular", page: 1 }, effect: { type: "notFound" } },
+      ];
+      await withEnv({ catalog: catalog(), faults }, async (env) => {
+        await assert.rejects(run(env), /page 1 failed: TMDB answered HTTP 404 \(status_code 34/);
+        assert.equal(env.tmdb.stats.requests, 1);
+      });
+    });
+
     it("fails when a page is not TMDB's list shape", async () => {
-      const broken = catalog();
-      await withEnv(
+      const faults: TmdbFault[] = [
         {
-          catalog: broken,
-          faults: [{ target: { endpoint: "popular", page: 1 }, effect: { type: "notFound" } }],
+          target: { endpoint: "popular", page: 2 },
+          effect: { type: "customBody", body: { page: 2, results: "none" } },
         },
-        async (env) => {
-          await assert.rejects(run(env), PageListingError);
-        },
-      );
+      ];
+      await withEnv({ catalog: catalog(), faults }, async (env) => {
+        const error = await run(env, { pages: 2 }).then(
+          () => assert.fail("run succeeded"),
+          (e: unknown) => e,
+        );
+        assert.ok(error instanceof PageListingError);
+        assert.match(error.message, /page 2 failed: unexpected response: results: .*expected array/);
+        assert.deepEqual(await env.listKeys(), []);
+      });
     });
 
     it("fails when the S3 write fails (bucket missing)", async () => {
