@@ -30,6 +30,12 @@ async function fetchSecret(arn: string, region: string): Promise<string> {
     const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: arn }));
     const token = SecretString?.trim();
     if (!token) throw new SecretError(arn, "the secret has no SecretString (store the token as plain text)");
+    if (token.startsWith("{")) {
+      throw new SecretError(
+        arn,
+        "the SecretString is JSON; store the API Read Access Token itself as plain text",
+      );
+    }
     return token;
   } catch (error) {
     if (error instanceof SecretError) throw error;

@@ -13,6 +13,8 @@ type Handler = (event: unknown) => Promise<ExtractionSummary>;
 
 const MAX_BUNDLE_BYTES = 1.5 * 1024 * 1024;
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:tmdb-token-AbCdEf";
+const JSON_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:tmdb-json-AbCdEf";
+const MISSING_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf";
 
 describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
   let dir: string;
@@ -40,7 +42,10 @@ describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
     const files = buildExtractorBundle();
     for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
     env = await startTestEnv({ catalog: buildCatalog(movieRange(60, 500)) });
-    secrets = await startSecretsServer({ [SECRET_ARN]: `${TEST_TOKEN}\n` });
+    secrets = await startSecretsServer({
+      [SECRET_ARN]: `${TEST_TOKEN}\n`,
+      [JSON_SECRET_ARN]: JSON.stringify({ token: TEST_TOKEN }),
+    });
   });
 
   after(async () => {
@@ -87,6 +92,24 @@ describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
     );
     assert.deepEqual([second.pages, second.listed, second.landed], [1, 20, 20]);
     assert.deepEqual(secrets.calls, [SECRET_ARN], "the secret is fetched once per container");
+  });
+
+  it("fails with a clear message when the secret is missing or holds JSON", async () => {
+    for (const [arn, message] of [
+      [MISSING_SECRET_ARN, /TMDB_SECRET_ARN\) failed: Secrets Manager can't find the specified secret/],
+      [JSON_SECRET_ARN, /the SecretString is JSON; store the API Read Access Token itself as plain text/],
+    ] as const) {
+      const vars = env.env({
+        TMDB_API_TOKEN: "",
+        TMDB_SECRET_ARN: arn,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
+      });
+      const { handler } = await coldStart(vars);
+      await assert.rejects(
+        handler({}),
+        (error: Error) => error.name === "SecretError" && message.test(error.message),
+      );
+    }
   });
 
   it("rejects an invalid event, naming the field", async () => {
