@@ -268,7 +268,7 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
         name: stageName,
         url: location,
         storageIntegration: this.integration.name,
-        fileFormat: pulumi.interpolate`FORMAT_NAME = ${fq(fileFormatName)}`,
+        fileFormat: pulumi.interpolate`FORMAT_NAME = ${fileFormat.fullyQualifiedName}`,
         comment: "Landed TMDB NDJSON files",
       },
       { parent: this, dependsOn: [fileFormat] },

@@ -224,7 +224,8 @@ describe("Stack program", function () {
       // Assess
       assert.equal(stage.inputs["url"], `s3://${String(bucket.state["bucket"])}/raw/movies/`);
       assert.equal(stage.inputs["storageIntegration"], "TMDB_ROI_DEV_S3");
-      assert.equal(stage.inputs["fileFormat"], "FORMAT_NAME = TMDB_ROI_DEV.RAW.NDJSON");
+      assert.equal(stage.inputs["fileFormat"], `FORMAT_NAME = ${String(format.state["fullyQualifiedName"])}`);
+      assert.equal(format.state["fullyQualifiedName"], '"TMDB_ROI_DEV"."RAW"."NDJSON"');
       assert.deepEqual(
         [stage.inputs["database"], stage.inputs["schema"], stage.inputs["name"]],
         ["TMDB_ROI_DEV", "RAW", "MOVIES_STAGE"],
