@@ -1,5 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { z } from "zod";
+import * as z from "zod";
 import { loadConfig, MAX_PAGES, type ExtractorConfig } from "./config";
 import { InvalidEventError } from "./errors";
 import { runExtraction, type ExtractionSummary } from "./extract";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Fields TMDB's official OpenAPI description types as non-null although real responses carry `null`,
