@@ -1,0 +1,261 @@
+/**
+ * `npm run bench:local`: how fast the local stack loads and transforms a realistic raw layer.
+ *
+ * Generates 100,000 raw records (about 20 % of them re-extractions of movies already landed, as daily
+ * runs produce) spread over many NDJSON files laid out like the bucket, then times separately:
+ *   1. the loader (files -> raw.movies, Snowpipe-like) from a folder, and through the S3 API (s3rver);
+ *   2. `dbt build --target local` on the loaded warehouse;
+ * and, as the ceiling, DuckDB reading the same files directly (read_ndjson_objects into a table with
+ * the file name, and read_json parsing every field). Prints rows/s per stage and the ratios.
+ *
+ * Options: --records N (default 100000), --files N (default 200), --keep (keep the temp folder).
+ */
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { runDbt } from "../local/dbt";
+import { buildDemoCatalog } from "../local/demoCatalog";
+import { folderRawSource, loadRawFiles, s3RawSource } from "../local/loader";
+import { S3_SERVER_CREDENTIALS, startS3Server } from "../local/s3Server";
+import { REPO_ROOT } from "../local/stack";
+import { DUCKDB_VERSION, openWarehouse } from "../local/warehouse";
+
+const { values } = parseArgs({
+  options: {
+    records: { type: "string", default: "100000" },
+    files: { type: "string", default: "200" },
+    keep: { type: "boolean", default: false },
+  },
+});
+const totalRecords = Number(values.records);
+const fileCount = Number(values.files);
+const DUPLICATE_SHARE = 0.2;
+
+const rate = (rows: number, ms: number): string =>
+  `${Math.round(rows / (ms / 1000)).toLocaleString("en-US")} rows/s`;
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** Distinct synthetic movies: demo catalogs of several seeds, renumbered so that ids never collide. */
+function distinctMovies(count: number): Record<string, unknown>[] {
+  const movies: Record<string, unknown>[] = [];
+  for (let seed = 1; movies.length < count; seed += 1) {
+    for (const movie of buildDemoCatalog({ seed, pages: 500 }).details.values()) {
+      if (movie["budget"] === 0 && movie["revenue"] === 0) continue; // the extractor never lands those
+      movies.push({ ...movie, id: movies.length + 1 });
+      if (movies.length === count) break;
+    }
+  }
+  return movies;
+}
+
+async function main(): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), "tmdb-roi-bench-"));
+  const bucketDir = join(root, "bucket");
+  try {
+    // Generate: day after day, each file lands new movies plus re-extractions of earlier ones.
+    const generateStart = performance.now();
+    const duplicates = Math.round(totalRecords * DUPLICATE_SHARE);
+    const movies = distinctMovies(totalRecords - duplicates);
+    const perFile = Math.ceil(totalRecords / fileCount);
+    const files: { key: string; content: string }[] = [];
+    let nextNew = 0;
+    let duplicatesLeft = duplicates;
+    const start = Date.parse("2026-01-01T06:00:00Z");
+    for (let f = 0; f < fileCount; f += 1) {
+      const runStart = new Date(start + f * 6 * 3600_000);
+      const iso = runStart.toISOString();
+      const key = `raw/movies/${iso.slice(0, 10)}/movies_${iso.slice(11, 19).replaceAll(":", "-")}.json`;
+      const lines: string[] = [];
+      const dupesHere = f === 0 ? 0 : Math.min(duplicatesLeft, Math.round(duplicates / (fileCount - 1)));
+      for (let i = 0; i < dupesHere && nextNew > 0; i += 1) {
+        const movie = movies[(f * 7919 + i * 104_729) % nextNew] as Record<string, unknown>;
+        const popularity = Number(movie["popularity"]) * 0.9;
+        lines.push(
+          JSON.stringify({
+            ...movie,
+            popularity,
+            _extracted_at: new Date(runStart.getTime() + i).toISOString(),
+          }),
+        );
+        duplicatesLeft -= 1;
+      }
+      while (lines.length < perFile && nextNew < movies.length) {
+        const movie = movies[nextNew] as Record<string, unknown>;
+        nextNew += 1;
+        lines.push(
+          JSON.stringify({
+            ...movie,
+            _extracted_at: new Date(runStart.getTime() + lines.length).toISOString(),
+          }),
+        );
+      }
+      if (lines.length > 0) files.push({ key, content: `${lines.join("\n")}\n` });
+    }
+    let bytes = 0;
+    let records = 0;
+    for (const file of files) {
+      const path = join(bucketDir, ...file.key.split("/"));
+      await mkdir(join(path, ".."), { recursive: true });
+      await writeFile(path, file.content);
+      bytes += Buffer.byteLength(file.content);
+      records += file.content.split("\n").length - 1;
+    }
+    const distinct = movies.length;
+    console.log(`local stack benchmark (DuckDB ${DUCKDB_VERSION}, Node ${process.version})`);
+    console.log(
+      `generated ${records.toLocaleString("en-US")} raw records (${distinct.toLocaleString("en-US")} distinct movies, ` +
+        `${(((records - distinct) / records) * 100).toFixed(1)} % re-extracted) in ${files.length} files, ${mb(bytes)} ` +
+        `(${seconds(performance.now() - generateStart)})`,
+    );
+    console.log("SYNTHETIC DEMO DATA: generated records, not real TMDB figures.\n");
+
+    // 1a. Loader from the folder.
+    const folderDb = join(root, "state", "warehouse.duckdb");
+    const folderLoad = await loadRawFiles({
+      databasePath: folderDb,
+      source: folderRawSource({ directory: bucketDir }),
+    });
+    if (folderLoad.rowsLoaded !== records)
+      throw new Error(`loaded ${folderLoad.rowsLoaded} rows, expected ${records}`);
+
+    // 1b. Loader through the S3 API.
+    const s3Server = await startS3Server({ directory: join(root, "s3") });
+    const client = new S3Client({
+      region: "us-east-1",
+      endpoint: s3Server.endpoint,
+      forcePathStyle: true,
+      credentials: { ...S3_SERVER_CREDENTIALS },
+    });
+    let s3Load;
+    try {
+      await client.send(new CreateBucketCommand({ Bucket: "bench-raw" }));
+      for (const file of files) {
+        await client.send(new PutObjectCommand({ Bucket: "bench-raw", Key: file.key, Body: file.content }));
+      }
+      s3Load = await loadRawFiles({
+        databasePath: join(root, "state-s3", "warehouse.duckdb"),
+        source: s3RawSource({ client, bucket: "bench-raw" }),
+      });
+    } finally {
+      client.destroy();
+      await s3Server.close();
+    }
+
+    // 1c. Ceiling: DuckDB reading the same files itself.
+    const glob = join(bucketDir, "raw", "movies", "*", "*.json");
+    const ceiling = await openWarehouse(join(root, "ceiling", "ceiling.duckdb"));
+    let objectsMs: number;
+    let parsedMs: number;
+    try {
+      let t = performance.now();
+      await ceiling.connection.run(
+        `create table raw_objects as select json as record, filename as source_file, current_timestamp as loaded_at
+         from read_ndjson_objects('${glob}', filename = true)`,
+      );
+      objectsMs = performance.now() - t;
+      t = performance.now();
+      await ceiling.connection.run(
+        `create table raw_parsed as select * from read_json('${glob}', format = 'newline_delimited')`,
+      );
+      parsedMs = performance.now() - t;
+      const reader = await ceiling.connection.runAndReadAll(
+        "select (select count(*) from raw_objects), (select count(*) from raw_parsed)",
+      );
+      const [objects, parsed] = reader.getRows()[0] ?? [];
+      if (Number(objects) !== records || Number(parsed) !== records)
+        throw new Error("the ceiling read a different number of rows");
+    } finally {
+      ceiling.close();
+    }
+
+    // 2. dbt build on the loaded warehouse (and on an empty one: dbt's fixed cost).
+    const dbtLines: string[] = [];
+    const build = await runDbt({
+      repoRoot: REPO_ROOT,
+      args: ["build", "--target", "local"],
+      stateDir: join(root, "state"),
+      databasePath: folderDb,
+      onLine: (line) => dbtLines.push(line),
+    });
+    const emptyBuild = await runDbt({
+      repoRoot: REPO_ROOT,
+      args: ["build", "--target", "local"],
+      stateDir: join(root, "state-empty"),
+      databasePath: join(root, "state-empty", "warehouse.duckdb"),
+    });
+    const check = await openWarehouse(folderDb, { readOnly: true });
+    let stgRows = 0;
+    let martRows = 0;
+    try {
+      const reader = await check.connection.runAndReadAll(
+        "select (select count(*) from staging.stg__movies), (select count(*) from marts.mart__genre_roi)",
+      );
+      const [stg, mart] = reader.getRows()[0] ?? [];
+      stgRows = Number(stg);
+      martRows = Number(mart);
+    } finally {
+      check.close();
+    }
+
+    const line = (label: string, ms: number, rows: number, extra = ""): void =>
+      console.log(`${label.padEnd(44)} ${seconds(ms).padStart(8)}  ${rate(rows, ms).padStart(16)}${extra}`);
+    console.log(`${"stage".padEnd(44)} ${"time".padStart(8)}  ${"throughput".padStart(16)}`);
+    line(
+      "load: folder -> raw.movies (loader)",
+      folderLoad.durationMs,
+      records,
+      `  ${mb(bytes / (folderLoad.durationMs / 1000))}/s`,
+    );
+    line("load: S3 API (s3rver) -> raw.movies (loader)", s3Load.durationMs, records);
+    line("ceiling: read_ndjson_objects -> table", objectsMs, records);
+    line("ceiling: read_json (every field parsed)", parsedMs, records);
+    line(
+      "transform: dbt build --target local",
+      build.durationMs,
+      records,
+      `  (raw rows in; ${stgRows} movies, ${martRows} genres out)`,
+    );
+    line("transform: dbt build on an empty raw table", emptyBuild.durationMs, 0, "  (dbt's fixed cost)");
+    console.log("");
+    console.log(
+      `loader (folder) vs ceiling (read_ndjson_objects): ${(objectsMs / folderLoad.durationMs).toFixed(2)}x the ceiling's speed`,
+    );
+    console.log(
+      `loader (folder) vs read_json:                     ${(parsedMs / folderLoad.durationMs).toFixed(2)}x`,
+    );
+    console.log(
+      `loader via S3 vs via folder:                      ${(folderLoad.durationMs / s3Load.durationMs).toFixed(2)}x`,
+    );
+    const variable = build.durationMs - emptyBuild.durationMs;
+    console.log(
+      `dbt build minus its fixed cost: ${seconds(variable)} for ${records.toLocaleString("en-US")} raw rows` +
+        (variable > 0 ? ` (${rate(records, variable)})` : ""),
+    );
+    const results = JSON.parse(
+      await readFile(join(root, "state", "dbt", "target", "run_results.json"), "utf8"),
+    ) as {
+      results: { unique_id: string; execution_time: number }[];
+    };
+    const slowest = [...results.results].sort((a, b) => b.execution_time - a.execution_time).slice(0, 3);
+    console.log(
+      `slowest dbt nodes: ${slowest
+        .map(
+          (r) =>
+            `${r.unique_id
+              .split(".")
+              .slice(2)
+              .filter((part) => !/^[0-9a-f]{10}$/.test(part))
+              .join(".")} ${r.execution_time.toFixed(2)} s`,
+        )
+        .join(", ")}`,
+    );
+  } finally {
+    if (values.keep) console.log(`kept ${root}`);
+    else await rm(root, { recursive: true, force: true });
+  }
+}
+
+await main();
