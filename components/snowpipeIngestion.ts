@@ -120,6 +120,20 @@ export function copyStatement(args: {
   ].join("\n");
 }
 
+/**
+ * The pipe's queue ARN, checked to be in the bucket's region: S3 notifies only queues in its own region, so the
+ * stack must be deployed in the AWS region of the Snowflake account.
+ */
+export function queueInRegion(queueArn: string, region: string): string {
+  const queueRegion = queueArn.split(":")[3];
+  if (queueRegion !== region) {
+    throw new Error(
+      `the pipe's queue ${queueArn} is in ${String(queueRegion)} but the bucket is in ${region}: S3 can only notify a queue in its own region; set aws:region to the Snowflake account's region (SELECT CURRENT_REGION())`,
+    );
+  }
+  return queueArn;
+}
+
 /** Columns of the raw table (the same columns the local DuckDB stack loads). */
 export const RAW_TABLE_COLUMNS: snowflake.types.input.TableColumn[] = [
   { name: "RECORD", type: "VARIANT", nullable: false, comment: "One TMDB movie details object, as received" },
@@ -299,6 +313,7 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
     );
 
     // 6. The bucket's one notification configuration: new landed files go to the pipe's queue.
+    const region = aws.getRegionOutput({}, { parent: this }).region;
     new aws.s3.BucketNotification(
       `${name}-notification`,
       {
@@ -306,7 +321,9 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
         queues: [
           {
             id: "snowpipe-raw",
-            queueArn: this.pipe.notificationChannel,
+            queueArn: pulumi
+              .all([this.pipe.notificationChannel, region])
+              .apply(([arn, r]) => queueInRegion(arn, r)),
             events: ["s3:ObjectCreated:*"],
             filterPrefix: args.rawPrefix,
             filterSuffix: ".json",

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { Extractor } from "../../components/extractor";
 import { iamRoleArn, snowflakeIamRoleName, snowflakeNames, stackToken } from "../../components/names";
 import { RawLanding, rawLifecycleRules } from "../../components/rawLanding";
-import { copyStatement, storageProviderFor } from "../../components/snowpipeIngestion";
+import { copyStatement, queueInRegion, storageProviderFor } from "../../components/snowpipeIngestion";
 import { policyOf, runProgram, validConfig } from "./harness";
 
 describe("names", () => {
@@ -50,6 +50,18 @@ describe("SnowpipeIngestion decisions", () => {
     assert.equal(storageProviderFor("aws-us-gov"), "S3GOV");
     assert.equal(storageProviderFor("aws-cn"), "S3CHINA");
     assert.throws(() => storageProviderFor("aws-iso"), /aws-iso/);
+  });
+
+  it("accepts the pipe's queue only in the bucket's region, where S3 can notify it", () => {
+    // Prepare
+    const queue = "arn:aws:sqs:eu-west-1:987654321098:sf-snowpipe-AIDAEXAMPLE-abc";
+
+    // Assess
+    assert.equal(queueInRegion(queue, "eu-west-1"), queue);
+    assert.throws(
+      () => queueInRegion(queue, "us-east-1"),
+      /is in eu-west-1 but the bucket is in us-east-1: .*set aws:region to the Snowflake account's region/,
+    );
   });
 
   it("writes the chosen ON_ERROR into the COPY statement", () => {
