@@ -23,7 +23,8 @@ movie_genres as (
         movies_with_roi.popularity,
         movies_with_roi.vote_average,
         movies_with_roi.vote_count
-    from movies_with_roi {{ explode_array('movies_with_roi', 'genre_names', 'genre') }}
+    from movies_with_roi,
+        {{ explode_array('movies_with_roi', 'genre_names', 'genre') }}
 ),
 
 genre_totals as (
