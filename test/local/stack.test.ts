@@ -19,6 +19,8 @@ import {
   type LocalStackOptions,
 } from "../../local/stack";
 import { TMDB_ATTRIBUTION } from "../../local/report";
+import { startTmdbServer } from "../../local/tmdbServer";
+import { buildCatalog, movieRange } from "../support/catalog";
 import { openWarehouse } from "../../local/warehouse";
 import { dbtVars, expectedMart, genresBelowThreshold, latestPerMovie, type RawRecord } from "./expectedMart";
 
@@ -153,6 +155,37 @@ describe("local stack (npm start)", function () {
       const [stg] = await query(databasePath, "select count(*)::integer as n from staging.stg__movies");
       assert.equal(stg?.["n"], first.load.rowsLoaded);
       assert.deepEqual(second.mart, first.mart);
+    });
+  });
+
+  describe("with TMDB_API_TOKEN set", () => {
+    it("extracts from the TMDB API it is pointed at, with the token, and marks nothing as synthetic", async () => {
+      const dirs = await tempDirs();
+      roots.push(dirs.root);
+      const details = movieRange(60);
+      const token = "a-real-looking-read-access-token";
+      const tmdb = await startTmdbServer({ catalog: buildCatalog(details), token });
+      const lines: string[] = [];
+      try {
+        const result = await runLocalStack({
+          ...dirs,
+          pages: 3,
+          env: { ...isolatedEnv(), TMDB_API_TOKEN: token, TMDB_API_BASE_URL: tmdb.baseUrl },
+          write: (line) => lines.push(line),
+        });
+        assert.equal(result.synthetic, false);
+        assert.equal(result.source, "TMDB API");
+        assert.equal(result.extraction?.landed, details.length);
+        assert.ok(result.files.csv.endsWith(`${join("out", "genre_roi.csv")}`));
+        assert.ok(lines.some((line) => line.includes(`the TMDB API at ${tmdb.baseUrl}`)));
+        assert.ok(!lines.some((line) => line.includes("SYNTHETIC")));
+        assert.equal(tmdb.stats.byStatus[401] ?? 0, 0);
+        const expected = expectedMart(details, vars);
+        assert.ok(expected.length > 0);
+        assertMartEquals(result.mart.rows, expected as unknown as Record<string, unknown>[]);
+      } finally {
+        await tmdb.close();
+      }
     });
   });
 
