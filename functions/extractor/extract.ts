@@ -17,6 +17,9 @@ import { resolveTmdbToken } from "./secrets";
 import { createTmdbClient, type TmdbClient } from "./tmdbClient";
 import { WorkQueue } from "./workQueue";
 
+/** Spacing of listing positions between pages (TMDB lists 20 a page): position = (page - 1) * stride + index. */
+const PAGE_ORDER_STRIDE = 10_000;
+
 /** What a run did; returned by {@link runExtraction} and logged as one line. */
 export interface ExtractionSummary {
   /** Bucket written to. */
@@ -189,7 +192,7 @@ export async function runExtraction(
         }
         const { id } = movie.data;
         if (listingOrder.has(id)) return; // the list shifted while paging: already queued
-        listingOrder.set(id, listingOrder.size);
+        listingOrder.set(id, (page - 1) * PAGE_ORDER_STRIDE + index);
         queue.push(() => fetchDetails(id), "low");
       });
     };
