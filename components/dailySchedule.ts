@@ -7,11 +7,8 @@ export interface DailyScheduleArgs {
   functionArn: pulumi.Input<string>;
   /** Name of the function to invoke. */
   functionName: pulumi.Input<string>;
-  /**
-   * EventBridge schedule expression, evaluated in UTC.
-   * @default "cron(0 6 * * ? *)"
-   */
-  scheduleExpression?: string;
+  /** EventBridge schedule expression (`cron(...)` or `rate(...)`), evaluated in UTC. */
+  scheduleExpression: string;
 }
 
 /**
@@ -26,7 +23,7 @@ export class DailySchedule extends pulumi.ComponentResource {
 
   constructor(name: string, args: DailyScheduleArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tmdb:extractor:DailySchedule", name, {}, opts);
-    const scheduleExpression = args.scheduleExpression ?? "cron(0 6 * * ? *)";
+    const { scheduleExpression } = args;
     if (!/^(cron|rate)\(.+\)$/.test(scheduleExpression)) {
       throw new Error(`${name}: scheduleExpression must be cron(...) or rate(...)`);
     }
@@ -56,9 +53,7 @@ export class DailySchedule extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [permission] },
     );
-    this.scheduleExpression = this.rule.scheduleExpression.apply(
-      (expression) => expression ?? scheduleExpression,
-    );
+    this.scheduleExpression = pulumi.output(scheduleExpression);
     this.registerOutputs({ scheduleExpression: this.scheduleExpression });
   }
 }

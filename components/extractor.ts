@@ -17,16 +17,10 @@ export interface ExtractorArgs {
   rejectPrefix: string;
   /** TMDB API token, a secret Output; stored in Secrets Manager, never in the function's environment. */
   tmdbApiToken: pulumi.Input<string>;
-  /**
-   * Pages of the popular list per run (`TMDB_PAGES`).
-   * @default 5
-   */
-  pages?: number;
-  /**
-   * Function timeout in seconds.
-   * @default 300
-   */
-  timeoutSeconds?: number;
+  /** Pages of the popular list per run (`TMDB_PAGES`), 1..500. */
+  pages: number;
+  /** Function timeout in seconds, 180..900. */
+  timeoutSeconds: number;
   /**
    * Memory of the function in MB.
    * @default 512
@@ -37,16 +31,10 @@ export interface ExtractorArgs {
    * @default undefined (unreserved)
    */
   reservedConcurrency?: number;
-  /**
-   * Times Lambda retries a failed asynchronous (scheduled) run.
-   * @default 1
-   */
-  retryAttempts?: number;
-  /**
-   * Retention of the log group in days.
-   * @default 30
-   */
-  logRetentionDays?: number;
+  /** Times Lambda retries a failed asynchronous (scheduled) run, 0..2. */
+  retryAttempts: number;
+  /** Retention of the log group in days. */
+  logRetentionDays: number;
   /** SNS topic receiving failed runs (on-failure destination) and the error alarm. */
   alarmTopicArn: pulumi.Input<string>;
 }
@@ -110,11 +98,8 @@ export class Extractor extends pulumi.ComponentResource {
 
   constructor(name: string, args: ExtractorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tmdb:extractor:Extractor", name, {}, opts);
-    const pages = args.pages ?? 5;
-    const timeoutSeconds = args.timeoutSeconds ?? 300;
+    const { pages, timeoutSeconds, retryAttempts, logRetentionDays } = args;
     const memorySize = args.memorySize ?? 512;
-    const retryAttempts = args.retryAttempts ?? 1;
-    const logRetentionDays = args.logRetentionDays ?? 30;
     if (!Number.isInteger(pages) || pages < 1 || pages > 500)
       throw new Error(`${name}: pages must be 1..500`);
     if (timeoutSeconds < 180 || timeoutSeconds > 900)

@@ -10,31 +10,19 @@ export interface RawLandingArgs {
   rawPrefix: string;
   /** Key prefix of quarantined records, ending with `/`. */
   rejectPrefix: string;
-  /**
-   * Days after which files move to Standard-IA (S3 requires at least 30).
-   * @default 30
-   */
-  standardIaAfterDays?: number;
-  /**
-   * Days after which files move to Glacier Instant Retrieval.
-   * @default 90
-   */
-  glacierInstantRetrievalAfterDays?: number;
+  /** Days after which files move to Standard-IA (S3 requires at least 30). */
+  standardIaAfterDays: number;
+  /** Days after which files move to Glacier Instant Retrieval (at least 30 days after Standard-IA). */
+  glacierInstantRetrievalAfterDays: number;
   /**
    * Age in days at which files are deleted.
    * @default undefined (never)
    */
   expireAfterDays?: number;
-  /**
-   * Let `pulumi destroy` delete a non-empty bucket.
-   * @default false
-   */
-  forceDestroy?: boolean;
-  /**
-   * Protect the bucket from deletion by Pulumi.
-   * @default true
-   */
-  protect?: boolean;
+  /** Let `pulumi destroy` delete a non-empty bucket. */
+  forceDestroy: boolean;
+  /** Protect the bucket from deletion by Pulumi. */
+  protect: boolean;
 }
 
 /** Tiering of landed files under the given prefixes, never to a class Snowflake cannot read. */
@@ -105,11 +93,11 @@ export class RawLanding extends pulumi.ComponentResource {
 
   constructor(name: string, args: RawLandingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tmdb:storage:RawLanding", name, {}, opts);
-    const standardIaAfterDays = args.standardIaAfterDays ?? 30;
-    const glacierInstantRetrievalAfterDays = args.glacierInstantRetrievalAfterDays ?? 90;
-    const forceDestroy = args.forceDestroy ?? false;
-    const protect = args.protect ?? true;
+    const { standardIaAfterDays, glacierInstantRetrievalAfterDays, forceDestroy, protect } = args;
     if (forceDestroy && protect) throw new Error(`${name}: forceDestroy requires protect to be false`);
+    if (glacierInstantRetrievalAfterDays < standardIaAfterDays + 30) {
+      throw new Error(`${name}: glacierInstantRetrievalAfterDays must be at least standardIaAfterDays + 30`);
+    }
     if (!args.rawPrefix.endsWith("/") || !args.rejectPrefix.endsWith("/")) {
       throw new Error(`${name}: rawPrefix and rejectPrefix must end with '/'`);
     }

@@ -22,31 +22,16 @@ export interface SnowpipeIngestionArgs {
   integrationName: string;
   /** Name of the IAM role Snowflake assumes (carries the stack name). */
   iamRoleName: string;
-  /**
-   * Name of the raw table.
-   * @default "MOVIES"
-   */
-  tableName?: string;
-  /**
-   * Name of the NDJSON file format.
-   * @default "NDJSON"
-   */
-  fileFormatName?: string;
-  /**
-   * Name of the external stage.
-   * @default "MOVIES_STAGE"
-   */
-  stageName?: string;
-  /**
-   * Name of the pipe.
-   * @default "MOVIES_PIPE"
-   */
-  pipeName?: string;
-  /**
-   * Seconds to wait, after the IAM role and its policy are written, before the pipe is created.
-   * @default 30
-   */
-  iamPropagationSeconds?: number;
+  /** Name of the raw table. */
+  tableName: string;
+  /** Name of the NDJSON file format. */
+  fileFormatName: string;
+  /** Name of the external stage. */
+  stageName: string;
+  /** Name of the pipe. */
+  pipeName: string;
+  /** Seconds to wait, after the IAM role and its policy are written, before the pipe is created (0 in tests). */
+  iamPropagationSeconds: number;
   /**
    * What the pipe does with a row that fails to load. `CONTINUE` loads the file's other rows and records the
    * error in COPY_HISTORY; Snowpipe's default, `SKIP_FILE`, would drop a whole day's file for one bad line.
@@ -193,11 +178,7 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
 
   constructor(name: string, args: SnowpipeIngestionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tmdb:ingestion:SnowpipeIngestion", name, {}, opts);
-    const tableName = args.tableName ?? "MOVIES";
-    const fileFormatName = args.fileFormatName ?? "NDJSON";
-    const stageName = args.stageName ?? "MOVIES_STAGE";
-    const pipeName = args.pipeName ?? "MOVIES_PIPE";
-    const iamPropagationSeconds = args.iamPropagationSeconds ?? 30;
+    const { tableName, fileFormatName, stageName, pipeName, iamPropagationSeconds } = args;
     const onError = args.onError ?? "CONTINUE";
     if (!args.rawPrefix.endsWith("/") || args.rawPrefix.startsWith("/")) {
       throw new Error(`${name}: rawPrefix "${args.rawPrefix}" must end with '/' and not start with one`);

@@ -109,6 +109,8 @@ describe("RawLanding", () => {
         new RawLanding("raw", {
           rawPrefix: "raw/",
           rejectPrefix: "rejects/",
+          standardIaAfterDays: 30,
+          glacierInstantRetrievalAfterDays: 90,
           forceDestroy: true,
           protect: true,
         });
@@ -137,6 +139,10 @@ describe("Extractor", () => {
         rejectPrefix: "rejects/movies/",
         tmdbApiToken: pulumi.secret("probe-token"),
         alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:probe-alerts",
+        pages: 2,
+        timeoutSeconds: 300,
+        retryAttempts: 0,
+        logRetentionDays: 7,
       });
       return { functionName: extractor.functionName };
     });
@@ -167,7 +173,10 @@ describe("Extractor", () => {
           rejectPrefix: "rejects/",
           tmdbApiToken: pulumi.secret("t"),
           alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:t",
+          pages: 1,
           timeoutSeconds: 60,
+          retryAttempts: 0,
+          logRetentionDays: 7,
         });
         return {};
       }),
