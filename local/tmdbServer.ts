@@ -113,6 +113,8 @@ export interface TmdbServerStats {
   latenciesMs: number[];
   /** Largest number of requests in flight at the same time. */
   maxInFlight: number;
+  /** Every finished request in order of completion: path, status (0: connection dropped), `performance.now()` times. */
+  log: { path: string; status: number; startedAt: number; endedAt: number }[];
   /** `performance.now()` when the first request arrived (undefined before any). */
   firstRequestAt?: number;
   /** `performance.now()` when the latest response ended (undefined before any). */
@@ -168,6 +170,7 @@ export async function startTmdbServer(options: TmdbServerOptions): Promise<TmdbS
     byStatus: {},
     latenciesMs: [],
     maxInFlight: 0,
+    log: [],
   };
   const acceptedAt: number[] = [];
   let inFlight = 0;
@@ -187,6 +190,12 @@ export async function startTmdbServer(options: TmdbServerOptions): Promise<TmdbS
       if (status === 429) stats.rateLimited += 1;
       stats.lastResponseAt = performance.now();
       stats.latenciesMs.push(stats.lastResponseAt - startedAt);
+      stats.log.push({
+        path: (req.url ?? "/").split("?")[0] ?? "/",
+        status,
+        startedAt,
+        endedAt: stats.lastResponseAt,
+      });
     };
     res.on("close", () => finish(res.headersSent ? res.statusCode : 0));
     handle(req, res).catch(() => {
