@@ -265,6 +265,7 @@ export async function runProgram(
   stack: string,
   config: Record<string, string>,
   program: () => Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined,
+  options: { preview?: boolean } = {},
 ): Promise<Run> {
   const inputsByKey = new Map<string, Omit<RecordedResource, "opts" | "resource" | "secretInputs">>();
   const constructed: {
@@ -303,7 +304,7 @@ export async function runProgram(
     },
     PROJECT,
     stack,
-    false,
+    options.preview ?? false,
   );
   pulumi.runtime.setAllConfig(
     config,
@@ -369,14 +370,23 @@ export async function runProgram(
 
 let imports = 0;
 /** Runs index.ts, imported afresh (ES modules are cached per URL) so every stack gets its own program run. */
-export function runStack(stack: string, config: Record<string, string>): Promise<Run> {
-  return runProgram(stack, config, async () => {
-    const url = new URL(
-      `../../index.ts?stack=${encodeURIComponent(stack)}&run=${++imports}`,
-      import.meta.url,
-    );
-    return { ...((await import(url.href)) as Record<string, unknown>) };
-  });
+export function runStack(
+  stack: string,
+  config: Record<string, string>,
+  options: { preview?: boolean } = {},
+): Promise<Run> {
+  return runProgram(
+    stack,
+    config,
+    async () => {
+      const url = new URL(
+        `../../index.ts?stack=${encodeURIComponent(stack)}&run=${++imports}`,
+        import.meta.url,
+      );
+      return { ...((await import(url.href)) as Record<string, unknown>) };
+    },
+    options,
+  );
 }
 
 /** Parses a JSON policy document input. */

@@ -803,6 +803,19 @@ describe("Stack program", function () {
       );
     });
 
+    it("never waits for IAM propagation during a preview, where nothing is created", async function () {
+      // Prepare: the longest wait allowed would outlast this test's timeout
+      this.timeout(20_000);
+      const config = validConfig({ iamPropagationSeconds: "300" });
+
+      // Act
+      const preview = await runStack("dev", config, { preview: true });
+
+      // Assess
+      assert.equal(preview.ofType(T.pipe).length, 1);
+      assert.equal(preview.ofType(T.notification).length, 1);
+    });
+
     it("stops before creating anything when config is invalid, naming the key", async () => {
       // Prepare
       const missingAccount = validConfig({ snowflakeAccount: undefined });
