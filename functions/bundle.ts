@@ -14,6 +14,8 @@ const ENTRY_POINT = fileURLToPath(new URL("./extractor/handler.ts", import.meta.
  *
  * Everything is bundled, @aws-sdk included: the runtime's copy of the SDK is
  * upgraded by AWS on its own schedule, so bundling pins the exact SDK the tests ran against.
+ * The result is about 0.75 MiB (zod is imported as a namespace so that esbuild drops its unused
+ * locales); the test suite runs this bundle, not the TypeScript sources.
  */
 export function buildExtractorBundle(): Record<
   typeof BUNDLE_ENTRY_FILE | `${typeof BUNDLE_ENTRY_FILE}.map`,
@@ -31,6 +33,8 @@ export function buildExtractorBundle(): Record<
     outfile: BUNDLE_ENTRY_FILE,
     write: false,
     legalComments: "none",
+    // Deliberately empty: nothing is taken from the runtime, not even @aws-sdk (see above).
+    external: [],
     logLevel: "silent",
     // ESM output still meets CommonJS dependencies that call require() on Node built-ins.
     banner: {
