@@ -28,7 +28,7 @@ export function buildExtractorBundle(): Record<
     format: "esm",
     target: "node24",
     minify: true,
-    sourcemap: "external",
+    sourcemap: "linked",
     sourcesContent: false,
     outfile: BUNDLE_ENTRY_FILE,
     write: false,

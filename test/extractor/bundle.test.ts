@@ -79,6 +79,11 @@ describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
     assert.ok(size < MAX_BUNDLE_BYTES, `bundle is ${size} bytes`);
   });
 
+  it("links its source map, so --enable-source-maps maps Lambda stack traces to the TypeScript", () => {
+    const code = buildExtractorBundle()[BUNDLE_ENTRY_FILE];
+    assert.match(code.trimEnd(), new RegExp(`//# sourceMappingURL=${BUNDLE_ENTRY_FILE}\\.map$`));
+  });
+
   it("runs the bundled handler end to end, reading the token from Secrets Manager once per container", async () => {
     // Prepare: a new container configured like the Lambda, with the token behind TMDB_SECRET_ARN.
     const vars = env.env({
