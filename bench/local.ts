@@ -219,7 +219,14 @@ async function main(): Promise<void> {
       `  (raw rows in; ${stgRows} movies, ${martRows} genres out)`,
     );
     line("transform: dbt build on an empty raw table", emptyBuild.durationMs, 0, "  (dbt's fixed cost)");
+    const phases = (label: string, load: typeof folderLoad): void =>
+      console.log(
+        `${label}: waiting for files ${seconds(load.phasesMs.read)}, checking lines + hashing ` +
+          `${seconds(load.phasesMs.parse)}, DuckDB appends + commits ${seconds(load.phasesMs.insert)}`,
+      );
     console.log("");
+    phases("loader (folder)", folderLoad);
+    phases("loader (S3)    ", s3Load);
     console.log(
       `loader (folder) vs ceiling (read_ndjson_objects): ${(objectsMs / folderLoad.durationMs).toFixed(2)}x the ceiling's speed`,
     );

@@ -1,5 +1,12 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
-import { DuckDBTimestampTZValue } from "@duckdb/node-api";
+import {
+  BIGINT,
+  DuckDBDataChunk,
+  DuckDBTimestampTZValue,
+  TIMESTAMPTZ,
+  VARCHAR,
+  type DuckDBConnection,
+} from "@duckdb/node-api";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, readdir, stat } from "node:fs/promises";
@@ -23,8 +30,9 @@ import { ensureRawTables, openWarehouse } from "./warehouse";
  *   records without an id). `CONTINUE` (the production pipe's setting) loads the good lines of the file;
  *   `SKIP_FILE` loads nothing from a file with an error. Either way the file is recorded and
  *   not tried again.
- * - **Atomic per file:** a file's rows and its history entry are committed in one transaction, so an
- *   interrupted load leaves either the whole file or nothing of it.
+ * - **Atomic per file:** a file's rows and its history entry are committed in the same transaction
+ *   (files are committed in batches of whole files), so an interrupted load leaves each file either
+ *   fully loaded and recorded, or not at all; the next load picks up what was not recorded.
  *
  * Files are the objects under the raw prefix whose key ends in `.json`; blank lines are not rows.
  */
@@ -82,6 +90,12 @@ export interface FileLoadResult {
   errors: LineError[];
 }
 
+/** A transaction is committed once the files in it reach this many bytes (and at the end). */
+const COMMIT_BATCH_BYTES = 64 * 1024 * 1024;
+
+/** Rows per appended data chunk (DuckDB's standard vector size). */
+const APPEND_CHUNK_ROWS = 2048;
+
 /** Errors kept in memory per file; the count is always exact. */
 export const MAX_ERRORS_KEPT_PER_FILE = 20;
 
@@ -100,6 +114,11 @@ export interface LoadSummary {
   /** Bytes read. */
   bytes: number;
   durationMs: number;
+  /**
+   * Where the time went, in milliseconds: waiting for file contents (`read`), checking lines and
+   * hashing in this process (`parse`), and writing to DuckDB, commits included (`insert`).
+   */
+  phasesMs: { read: number; parse: number; insert: number };
   files: FileLoadResult[];
 }
 
@@ -319,6 +338,7 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
       rowsRejected: 0,
       bytes: 0,
       durationMs: 0,
+      phasesMs: { read: 0, parse: 0, insert: 0 },
       files: [],
     };
 
@@ -365,44 +385,109 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
       return promise;
     };
 
+    // Files are committed in batches of whole files: each file's rows and its history entry land in
+    // the same transaction, so a file is never half loaded or loaded without its record.
+    const pendingHistory: HistoryRow[] = [];
+    let inTransaction = false;
+    let batchBytes = 0;
+    const commit = async (): Promise<void> => {
+      const commitStart = performance.now();
+      await appendHistory(connection, pendingHistory);
+      pendingHistory.length = 0;
+      await connection.run("commit");
+      inTransaction = false;
+      batchBytes = 0;
+      summary.phasesMs.insert += performance.now() - commitStart;
+    };
     let lastProgress = performance.now();
-    for (let index = 0; index < pending.length; index += 1) {
-      if (performance.now() - lastProgress > 2000) {
-        lastProgress = performance.now();
-        log(`${index}/${pending.length} new files, ${summary.rowsLoaded} rows so far`);
-      }
-      for (let ahead = index; ahead < Math.min(pending.length, index + readAhead); ahead += 1) readAt(ahead);
-      const object = pending[index] as RawObject;
-      let content: Buffer;
-      try {
-        content = await (readAt(index) as Promise<Buffer>);
-      } catch (error) {
-        throw new Error(
-          `cannot read raw file ${object.key}: ${error instanceof Error ? error.message : String(error)}`,
-          {
-            cause: error,
-          },
-        );
-      }
-      reads.delete(index);
-      const result = await loadOneFile(warehouse.connection, object, content, onError);
-      summary.filesProcessed += 1;
-      summary.bytes += content.length;
-      summary.rowsLoaded += result.rowsLoaded;
-      summary.rowsRejected += result.errorCount;
-      if (result.errorCount > 0) {
-        summary.filesWithErrors += 1;
-        const verdict =
-          result.status === "LOAD_FAILED"
-            ? "file skipped (ON_ERROR = SKIP_FILE)"
-            : `${result.rowsLoaded} good line(s) loaded (ON_ERROR = CONTINUE)`;
-        log(`${object.key}: ${result.errorCount} bad line(s), ${verdict}`);
-        for (const error of result.errors) log(`  ${error.file}:${error.line}: ${error.message}`);
-        if (result.errorCount > result.errors.length) {
-          log(`  ... and ${result.errorCount - result.errors.length} more`);
+    try {
+      for (let index = 0; index < pending.length; index += 1) {
+        if (performance.now() - lastProgress > 2000) {
+          lastProgress = performance.now();
+          log(`${index}/${pending.length} new files, ${summary.rowsLoaded} rows so far`);
         }
+        for (let ahead = index; ahead < Math.min(pending.length, index + readAhead); ahead += 1)
+          readAt(ahead);
+        const object = pending[index] as RawObject;
+        let content: Buffer;
+        const waitStart = performance.now();
+        try {
+          content = await (readAt(index) as Promise<Buffer>);
+        } catch (error) {
+          throw new Error(`cannot read raw file ${object.key}: ${describe(error)}`, { cause: error });
+        }
+        summary.phasesMs.read += performance.now() - waitStart;
+        reads.delete(index);
+
+        const parseStart = performance.now();
+        const scanStart = new Date();
+        const parsed = parseNdjson(object.key, content);
+        const skipFile = onError === "SKIP_FILE" && parsed.errorCount > 0;
+        const records = skipFile ? [] : parsed.records;
+        const status: FileLoadResult["status"] = skipFile
+          ? "LOAD_FAILED"
+          : parsed.errorCount > 0
+            ? "PARTIALLY_LOADED"
+            : "LOADED";
+        const etag = object.etag ?? createHash("md5").update(content).digest("hex");
+        summary.phasesMs.parse += performance.now() - parseStart;
+
+        const insertStart = performance.now();
+        if (!inTransaction) {
+          await connection.run("begin transaction");
+          inTransaction = true;
+        }
+        try {
+          await appendRecords(connection, object.key, records, scanStart);
+        } catch (error) {
+          throw new Error(`loading ${object.key} failed: ${describe(error)}`, { cause: error });
+        }
+        const first = parsed.errors[0];
+        pendingHistory.push({
+          key: object.key,
+          etag,
+          size: content.length,
+          status,
+          rowsParsed: parsed.rowsParsed,
+          rowsLoaded: records.length,
+          errorCount: parsed.errorCount,
+          firstError: first,
+          loadedAt: scanStart,
+        });
+        summary.phasesMs.insert += performance.now() - insertStart;
+        batchBytes += content.length;
+        if (batchBytes >= COMMIT_BATCH_BYTES) await commit();
+
+        const result: FileLoadResult = {
+          key: object.key,
+          status,
+          rowsParsed: parsed.rowsParsed,
+          rowsLoaded: records.length,
+          errorCount: parsed.errorCount,
+          errors: parsed.errors,
+        };
+        summary.filesProcessed += 1;
+        summary.bytes += content.length;
+        summary.rowsLoaded += result.rowsLoaded;
+        summary.rowsRejected += result.errorCount;
+        if (result.errorCount > 0) {
+          summary.filesWithErrors += 1;
+          const verdict =
+            result.status === "LOAD_FAILED"
+              ? "file skipped (ON_ERROR = SKIP_FILE)"
+              : `${result.rowsLoaded} good line(s) loaded (ON_ERROR = CONTINUE)`;
+          log(`${object.key}: ${result.errorCount} bad line(s), ${verdict}`);
+          for (const error of result.errors) log(`  ${error.file}:${error.line}: ${error.message}`);
+          if (result.errorCount > result.errors.length) {
+            log(`  ... and ${result.errorCount - result.errors.length} more`);
+          }
+        }
+        summary.files.push(result);
       }
-      summary.files.push(result);
+      if (inTransaction) await commit();
+    } catch (error) {
+      if (inTransaction) await connection.run("rollback").catch(() => undefined);
+      throw error;
     }
     summary.durationMs = performance.now() - started;
     return summary;
@@ -411,75 +496,87 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
   }
 }
 
-async function loadOneFile(
-  connection: Awaited<ReturnType<typeof openWarehouse>>["connection"],
-  object: RawObject,
-  content: Buffer,
-  onError: OnError,
-): Promise<FileLoadResult> {
-  const scanStart = new Date();
-  const parsed = parseNdjson(object.key, content);
-  const skipFile = onError === "SKIP_FILE" && parsed.errorCount > 0;
-  const rows = skipFile ? [] : parsed.records;
-  const status: FileLoadResult["status"] = skipFile
-    ? "LOAD_FAILED"
-    : parsed.errorCount > 0
-      ? "PARTIALLY_LOADED"
-      : "LOADED";
-  const etag = object.etag ?? createHash("md5").update(content).digest("hex");
-  const loadedAt = new DuckDBTimestampTZValue(BigInt(scanStart.getTime()) * 1000n);
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
 
-  await connection.run("begin transaction");
+/** One `raw.load_history` row, written when its file's transaction commits. */
+interface HistoryRow {
+  key: string;
+  etag: string;
+  size: number;
+  status: FileLoadResult["status"];
+  rowsParsed: number;
+  rowsLoaded: number;
+  errorCount: number;
+  firstError: LineError | undefined;
+  loadedAt: Date;
+}
+
+function timestampTz(date: Date): DuckDBTimestampTZValue {
+  return new DuckDBTimestampTZValue(BigInt(date.getTime()) * 1000n);
+}
+
+/** Appends a file's records to raw.movies in column-wise chunks (far fewer calls than value by value). */
+async function appendRecords(
+  connection: DuckDBConnection,
+  key: string,
+  records: { line: number; text: string }[],
+  scanStart: Date,
+): Promise<void> {
+  if (records.length === 0) return;
+  const loadedAt = timestampTz(scanStart);
+  const appender = await connection.createAppender("movies", "raw");
   try {
-    if (rows.length > 0) {
-      const appender = await connection.createAppender("movies", "raw");
-      try {
-        for (const row of rows) {
-          appender.appendVarchar(row.text);
-          appender.appendVarchar(object.key);
-          appender.appendBigInt(BigInt(row.line));
-          appender.appendTimestampTZ(loadedAt);
-          appender.endRow();
-        }
-        appender.flushSync();
-      } finally {
-        appender.closeSync();
-      }
+    for (let start = 0; start < records.length; start += APPEND_CHUNK_ROWS) {
+      const slice = records.slice(start, start + APPEND_CHUNK_ROWS);
+      const chunk = DuckDBDataChunk.create([VARCHAR, VARCHAR, BIGINT, TIMESTAMPTZ], slice.length);
+      chunk.setColumnValues(
+        0,
+        slice.map((record) => record.text),
+      );
+      chunk.setColumnValues(
+        1,
+        slice.map(() => key),
+      );
+      chunk.setColumnValues(
+        2,
+        slice.map((record) => BigInt(record.line)),
+      );
+      chunk.setColumnValues(
+        3,
+        slice.map(() => loadedAt),
+      );
+      appender.appendDataChunk(chunk);
     }
-    const first = parsed.errors[0];
-    await connection.run(
-      `insert into raw.load_history
-         (file_name, etag, file_size, status, row_parsed, row_count, error_count,
-          first_error_message, first_error_line_number, last_load_time)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, current_timestamp)`,
-      [
-        object.key,
-        etag,
-        content.length,
-        status,
-        parsed.rowsParsed,
-        rows.length,
-        parsed.errorCount,
-        first?.message ?? null,
-        first?.line ?? null,
-      ],
-    );
-    await connection.run("commit");
-  } catch (error) {
-    await connection.run("rollback").catch(() => undefined);
-    throw new Error(
-      `loading ${object.key} failed: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        cause: error,
-      },
-    );
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
   }
-  return {
-    key: object.key,
-    status,
-    rowsParsed: parsed.rowsParsed,
-    rowsLoaded: rows.length,
-    errorCount: parsed.errorCount,
-    errors: parsed.errors,
-  };
+}
+
+/** Appends the history rows of a batch to raw.load_history. */
+async function appendHistory(connection: DuckDBConnection, rows: HistoryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const appender = await connection.createAppender("load_history", "raw");
+  try {
+    for (const row of rows) {
+      appender.appendVarchar(row.key);
+      appender.appendVarchar(row.etag);
+      appender.appendBigInt(BigInt(row.size));
+      appender.appendVarchar(row.status);
+      appender.appendBigInt(BigInt(row.rowsParsed));
+      appender.appendBigInt(BigInt(row.rowsLoaded));
+      appender.appendBigInt(BigInt(row.errorCount));
+      if (row.firstError) appender.appendVarchar(row.firstError.message);
+      else appender.appendNull();
+      if (row.firstError) appender.appendBigInt(BigInt(row.firstError.line));
+      else appender.appendNull();
+      appender.appendTimestampTZ(timestampTz(row.loadedAt));
+      appender.endRow();
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+  }
 }

@@ -150,6 +150,35 @@ describe("raw loader", () => {
       );
     });
 
+    it("leaves no file half loaded or recorded when a load fails part-way, and the next load completes it", async () => {
+      await put("raw/movies/2026-05-01/movies_06-00-00.json", '{"id":1}\n');
+      await put("raw/movies/2026-05-02/movies_06-00-00.json", '{"id":2}\n');
+      const folder = folderRawSource({ directory: bucketDir });
+      const failing = {
+        description: "a bucket that fails on its second object",
+        async list() {
+          const objects = await folder.list();
+          return objects.map((object, i) =>
+            i === 0 ? object : { ...object, read: () => Promise.reject(new Error("connection reset")) },
+          );
+        },
+      };
+
+      await assert.rejects(loadRawFiles({ databasePath, source: failing }), (error: unknown) =>
+        /cannot read raw file raw\/movies\/2026-05-02\/movies_06-00-00\.json: connection reset/.test(
+          (error as Error).message,
+        ),
+      );
+      const afterFailure = await rows(
+        databasePath,
+        "select (select count(*) from raw.movies)::integer as rows, (select count(*) from raw.load_history)::integer as files",
+      );
+      const retried = await loadRawFiles({ databasePath, source: folder });
+
+      assert.deepEqual(afterFailure, [{ rows: 0, files: 0 }]);
+      assert.deepEqual([retried.filesProcessed, retried.rowsLoaded], [2, 2]);
+    });
+
     it("explains the expected layout when the folder has no raw prefix", async () => {
       await put("movies_06-00-00.json", '{"id":1}\n');
       await assert.rejects(
