@@ -304,6 +304,7 @@ export async function runLocalStack(options: LocalStackOptions = {}): Promise<Lo
   }
   let tmdbServer: TmdbServer | undefined;
   let s3Server: S3Server | undefined;
+  let s3: S3Client | undefined;
   try {
     write(
       `tmdb-genre-roi local stack: state ${display(stateDir)}, warehouse ${display(databasePath)}, outputs ${display(outDir)}`,
@@ -361,7 +362,7 @@ export async function runLocalStack(options: LocalStackOptions = {}): Promise<Lo
         startS3Server({ directory: s3Directory, port: s3Port, buckets: [LOCAL_BUCKET] }),
       );
       progress.detail(`S3-compatible server ${s3Server.endpoint}, objects kept in ${display(s3Directory)}`);
-      const s3 = new S3Client({
+      s3 = new S3Client({
         region: "us-east-1",
         endpoint: s3Server.endpoint,
         forcePathStyle: true,
@@ -517,6 +518,7 @@ export async function runLocalStack(options: LocalStackOptions = {}): Promise<Lo
       durationMs: performance.now() - started,
     };
   } finally {
+    s3?.destroy();
     await s3Server?.close().catch(() => undefined);
     await tmdbServer?.close().catch(() => undefined);
     lock.release();
