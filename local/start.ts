@@ -93,4 +93,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+process.once("SIGINT", () => {
+  process.stderr.write(
+    "\nnpm start interrupted: files already loaded stay loaded and recorded; the next run continues from there.\n",
+  );
+  process.exit(130); // releases the state lock (an exit handler)
+});
 process.exitCode = await main(process.argv.slice(2));

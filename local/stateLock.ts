@@ -73,15 +73,16 @@ export function acquireStateLock(stateDir: string): StateLock {
     try {
       writeFileSync(path, `${JSON.stringify(content)}\n`, { flag: "wx" });
       let released = false;
-      return {
-        path,
-        release() {
-          if (released) return;
-          released = true;
-          const current = readLock(path);
-          if (current?.pid === process.pid) unlinkSync(path);
-        },
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        process.off("exit", release);
+        const current = readLock(path);
+        if (current?.pid === process.pid) unlinkSync(path);
       };
+      // Also released when the process exits early (process.exit, e.g. on Ctrl-C).
+      process.on("exit", release);
+      return { path, release };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
