@@ -23,6 +23,16 @@ describe("state lock", () => {
     acquireStateLock(stateDir).release();
   });
 
+  it("is released when its process exits without releasing it", () => {
+    const lockModule = new URL("../../local/stateLock.ts", import.meta.url).href;
+    const script = `const { acquireStateLock } = await import(${JSON.stringify(lockModule)}); acquireStateLock(${JSON.stringify(stateDir)}); process.exit(130);`;
+    const child = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+      encoding: "utf8",
+    });
+    assert.equal(child.status, 130, child.stderr);
+    assert.equal(existsSync(join(stateDir, LOCK_FILE_NAME)), false);
+  });
+
   it("takes over a lock whose process is gone", () => {
     const gone = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
       encoding: "utf8",
