@@ -9,6 +9,20 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
+/** Requests the extractor makes per page of the popular list: the page itself and the details of its 20 movies. */
+export const REQUESTS_PER_PAGE = 21;
+
+/** Requests the extractor starts per second (its `TMDB_MAX_RPS` default; the stack does not override it). */
+export const EXTRACTOR_REQUESTS_PER_SECOND = 35;
+
+/**
+ * Seconds of TMDB requests a run of `pages` pages needs at the extractor's request rate. The stack requires the
+ * timeout to be at least twice this, leaving room for retries, latency and the S3 writes.
+ */
+export function extractionSeconds(pages: number): number {
+  return Math.ceil((pages * REQUESTS_PER_PAGE) / EXTRACTOR_REQUESTS_PER_SECOND);
+}
+
 /** Config keys whose values are secrets: never echoed in error messages, wrapped with `pulumi.secret`. */
 export const SECRET_KEYS = ["snowflakePrivateKey", "tmdbApiToken"] as const;
 
@@ -89,6 +103,16 @@ const integer = (min: number, max: number) =>
         .min(min, { error: `must be a whole number from ${min} to ${max}` })
         .max(max, { error: `must be a whole number from ${min} to ${max}` }),
     );
+/**
+ * An optional whole number: Pulumi.yaml declares `unset` as its default (a key with a type and no default must be
+ * set by every stack), and the program reads that value as "not set".
+ */
+const optionalInteger = (unset: number, min: number, max: number, message: string) =>
+  requiredText(message)
+    .pipe(z.string().regex(/^-?\d+$/, { error: message }))
+    .transform(Number)
+    .pipe(z.number().refine((n) => n === unset || (n >= min && n <= max), { error: message }))
+    .transform((n) => (n === unset ? undefined : n));
 const boolean = () =>
   requiredText("must be true or false")
     .pipe(z.enum(["true", "false"], { error: "must be true or false" }))
@@ -140,21 +164,41 @@ const schema = z
     }),
     extractorTimeoutSeconds: integer(180, 900),
     extractorRetryAttempts: integer(0, 2),
-    reservedConcurrency: integer(1, 10000).optional(),
+    reservedConcurrency: optionalInteger(
+      -1,
+      1,
+      10000,
+      "must be -1 (no reserved concurrency) or a whole number from 1 to 10000; 0 would stop every run",
+    ),
     logRetentionDays: integer(1, 3653).refine(
       (days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days),
       {
         error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}`,
       },
     ),
-    alarmEmail: requiredText()
-      .pipe(z.email({ error: "must be an e-mail address" }))
-      .optional(),
+    // Empty (the Pulumi.yaml default) means no subscription.
+    alarmEmail: z
+      .preprocess(
+        asText,
+        z
+          .string({
+            error: (issue) =>
+              issue.input === undefined ? "is required" : "must be an e-mail address, or empty for none",
+          })
+          .trim(),
+      )
+      .transform((email) => (email === "" ? undefined : email))
+      .pipe(z.email({ error: "must be an e-mail address, or empty for none" }).optional()),
     rawPrefix: keyPrefix(),
     rejectPrefix: keyPrefix(),
     standardIaAfterDays: integer(30, 36500),
     glacierInstantRetrievalAfterDays: integer(1, 36500),
-    expireAfterDays: integer(1, 36500).optional(),
+    expireAfterDays: optionalInteger(
+      0,
+      1,
+      36500,
+      "must be 0 (never delete) or a whole number of days from 1 to 36500",
+    ),
     forceDestroy: boolean(),
     protectBucket: boolean(),
     iamPropagationSeconds: integer(0, 300),
@@ -173,6 +217,16 @@ const schema = z
       issue(
         "expireAfterDays",
         "must be greater than glacierInstantRetrievalAfterDays, or unset to keep raw data forever",
+      );
+    }
+    const needed = extractionSeconds(v.pages);
+    if (needed * 2 > v.extractorTimeoutSeconds) {
+      const maxPages = Math.floor(
+        (v.extractorTimeoutSeconds / 2) * (EXTRACTOR_REQUESTS_PER_SECOND / REQUESTS_PER_PAGE),
+      );
+      issue(
+        "pages",
+        `needs about ${needed} s of TMDB requests per run (${REQUESTS_PER_PAGE} a page at ${EXTRACTOR_REQUESTS_PER_SECOND} a second), more than half of ${PROJECT}:extractorTimeoutSeconds (${v.extractorTimeoutSeconds}): raise ${PROJECT}:extractorTimeoutSeconds to at least ${needed * 2} or lower pages to at most ${maxPages}`,
       );
     }
     if (v.rejectPrefix.startsWith(v.rawPrefix) || v.rawPrefix.startsWith(v.rejectPrefix)) {

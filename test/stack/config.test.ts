@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { loadConfig } from "../../functions/extractor/config";
 import {
   CONFIG_KEYS,
+  EXTRACTOR_REQUESTS_PER_SECOND,
+  REQUESTS_PER_PAGE,
+  extractionSeconds,
   PROJECT,
   SECRET_KEYS,
   StackConfigError,
@@ -9,7 +13,31 @@ import {
   publicKeyBody,
   scheduleExpressionProblem,
 } from "../../stackConfig";
-import { TEST_DBT_PUBLIC_KEY_PEM, TEST_TMDB_TOKEN, projectFile, stackFile, validConfig } from "./harness";
+import {
+  TEST_DBT_PUBLIC_KEY_PEM,
+  TEST_PRIVATE_KEY,
+  TEST_TMDB_TOKEN,
+  keysWithoutDefault,
+  missingConfigProblem,
+  projectFile,
+  stackFile,
+  stackFileConfig,
+  validConfig,
+} from "./harness";
+
+/**
+ * Keys the README's deploy walkthrough sets with `pulumi config set` under "# Required" (in the code block that
+ * sets the TMDB token), i.e. what a new user sets beyond the example stack file.
+ */
+function walkthroughRequiredKeys(): string[] {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const block = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)]
+    .map((m) => m[1] as string)
+    .find((code) => /config set --secret tmdbApiToken/.test(code));
+  assert.ok(block, "the README's deploy walkthrough sets tmdbApiToken with config set");
+  const required = /# Required\n([\s\S]*?)(?:\n\s*\n|# Optional|$)/.exec(block)?.[1] ?? "";
+  return [...required.matchAll(/config set (?:--secret )?(\w+)/g)].map((m) => m[1] as string);
+}
 
 /** validConfig() without namespaces, as parseStackConfig takes it. */
 function values(overrides: Record<string, string | undefined> = {}): Record<string, string> {
@@ -99,6 +127,49 @@ describe("Pulumi.yaml", () => {
 });
 
 describe("Stack config files", () => {
+  it("set, together with the deploy walkthrough's required `config set`s, every key that has no default", () => {
+    // Prepare
+    const walkthrough = walkthroughRequiredKeys();
+    const withoutDefault = keysWithoutDefault();
+
+    // Act
+    const unset = ["dev", "prod"].flatMap((stack) => {
+      const inFile = Object.keys(stackFile(stack).config ?? {}).map((key) => key.replace(`${PROJECT}:`, ""));
+      return withoutDefault
+        .filter((key) => !inFile.includes(key) && !walkthrough.includes(key))
+        .map((key) => `${stack}: ${key}`);
+    });
+
+    // Assess
+    assert.deepEqual(unset, []);
+    for (const key of [...SECRET_KEYS, "dbtPublicKey"]) assert.ok(walkthrough.includes(key), key);
+  });
+
+  it("pass the CLI's check once the walkthrough's keys are set, and the program's validation", () => {
+    // Prepare
+    const set = {
+      snowflakePrivateKey: TEST_PRIVATE_KEY,
+      tmdbApiToken: TEST_TMDB_TOKEN,
+      dbtPublicKey: TEST_DBT_PUBLIC_KEY_PEM,
+    };
+
+    // Act, Assess
+    for (const stack of ["dev", "prod"]) {
+      const config = stackFileConfig(stack, set);
+      assert.equal(missingConfigProblem(stack, config), undefined, stack);
+      const prefix = `${PROJECT}:`;
+      const settings = parseStackConfig(
+        Object.fromEntries(
+          Object.entries(config)
+            .filter(([key]) => key.startsWith(prefix))
+            .map(([key, value]) => [key.slice(prefix.length), value]),
+        ),
+      );
+      assert.equal(settings.reservedConcurrency, undefined, stack);
+      assert.equal(settings.expireAfterDays, undefined, stack);
+    }
+  });
+
   it("Pulumi.dev.yaml is a valid stack once its secrets and the dbt public key are set", () => {
     // Prepare
     const stack = Object.fromEntries(
@@ -130,7 +201,107 @@ describe("Stack config files", () => {
   });
 });
 
+describe("the CLI's config check (as the harness models it)", () => {
+  it("refuses a stack that leaves a key without a default unset, naming each such key", () => {
+    // Prepare
+    const config = validConfig({ snowflakeAccount: undefined, tmdbApiToken: undefined });
+
+    // Act
+    const problem = missingConfigProblem("dev", config);
+
+    // Assess
+    assert.equal(
+      problem,
+      "Stack 'dev' is missing configuration values 'snowflakeAccount' and 'tmdbApiToken'",
+    );
+    assert.equal(missingConfigProblem("dev", validConfig()), undefined);
+  });
+
+  it("needs no value for the optional keys: each has a default that means unset", () => {
+    // Prepare
+    const config = projectFile().config;
+
+    // Assess
+    assert.equal(config["reservedConcurrency"]?.default, -1);
+    assert.equal(config["alarmEmail"]?.default, "");
+    assert.equal(config["expireAfterDays"]?.default, 0);
+    assert.deepEqual(keysWithoutDefault().sort(), [
+      "dbtPublicKey",
+      "snowflakeAccount",
+      "snowflakeOrganization",
+      "snowflakePrivateKey",
+      "tmdbApiToken",
+    ]);
+  });
+});
+
 describe("parseStackConfig", () => {
+  it("reads the unset defaults of the optional keys as unset, and values as set", () => {
+    // Prepare, Act
+    const unset = parseStackConfig(
+      values({ reservedConcurrency: "-1", alarmEmail: "", expireAfterDays: "0" }),
+    );
+    const set = parseStackConfig(
+      values({ reservedConcurrency: "2", alarmEmail: "ops@example.com", expireAfterDays: "400" }),
+    );
+
+    // Assess
+    assert.deepEqual(
+      [unset.reservedConcurrency, unset.alarmEmail, unset.expireAfterDays],
+      [undefined, undefined, undefined],
+    );
+    assert.deepEqual(
+      [set.reservedConcurrency, set.alarmEmail, set.expireAfterDays],
+      [2, "ops@example.com", 400],
+    );
+  });
+
+  it("refuses a reserved concurrency of 0, which would stop every run", () => {
+    // Prepare, Act
+    const problems = problemsOf(values({ reservedConcurrency: "0" }));
+
+    // Assess
+    assert.deepEqual(problems, [
+      `${PROJECT}:reservedConcurrency must be -1 (no reserved concurrency) or a whole number from 1 to 10000; 0 would stop every run (got "0")`,
+    ]);
+    assert.match(
+      problemsOf(values({ alarmEmail: "ops" }))[0] as string,
+      /^tmdb-genre-roi:alarmEmail must be an e-mail/,
+    );
+  });
+
+  it("refuses more pages than the extractor can fetch in half its timeout, naming both keys", () => {
+    // Prepare, Act
+    const tooMany = problemsOf(values({ pages: "500", extractorTimeoutSeconds: "300" }));
+    const fits = parseStackConfig(values({ pages: "500", extractorTimeoutSeconds: "600" }));
+
+    // Assess
+    assert.equal(extractionSeconds(500), 300);
+    assert.deepEqual(tooMany, [
+      `${PROJECT}:pages needs about 300 s of TMDB requests per run (21 a page at 35 a second), more than half of ${PROJECT}:extractorTimeoutSeconds (300): raise ${PROJECT}:extractorTimeoutSeconds to at least 600 or lower pages to at most 250 (got "500")`,
+    ]);
+    assert.equal(fits.pages, 500);
+    assert.equal(parseStackConfig(values({ pages: "250", extractorTimeoutSeconds: "300" })).pages, 250);
+    assert.ok(
+      problemsOf(values({ pages: "251", extractorTimeoutSeconds: "300" }))[0]?.startsWith(
+        `${PROJECT}:pages `,
+      ),
+    );
+  });
+
+  it("assumes the extractor's own request rate and page size", () => {
+    // Prepare, Act
+    const extractor = loadConfig({
+      RAW_BUCKET: "raw-bucket",
+      TMDB_API_TOKEN: "token",
+      AWS_REGION: "us-east-1",
+    });
+
+    // Assess
+    assert.equal(EXTRACTOR_REQUESTS_PER_SECOND, extractor.maxRps);
+    assert.equal(REQUESTS_PER_PAGE, 1 + 20, "a popular page lists 20 movies, each fetched once");
+  });
+
   it("names a missing Snowflake account by its full key", () => {
     // Prepare, Act
     const problems = problemsOf(values({ snowflakeAccount: undefined }));

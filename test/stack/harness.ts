@@ -69,6 +69,44 @@ export function projectDefaults(): Record<string, string> {
   return values;
 }
 
+/** Project keys Pulumi.yaml declares without a default: every stack must set them, or the CLI refuses to run. */
+export function keysWithoutDefault(): string[] {
+  return Object.entries(projectFile().config)
+    .filter(([key, spec]) => !key.includes(":") && spec.default === undefined)
+    .map(([key]) => key);
+}
+
+/**
+ * The CLI's check before it starts the program: a project key declared with a type and no default must be set
+ * by the stack ("Stack 'dev' is missing configuration value 'reservedConcurrency'"), so the program never runs.
+ * @returns the CLI's message, or undefined when every such key is set
+ */
+export function missingConfigProblem(
+  stack: string,
+  config: Readonly<Record<string, string>>,
+): string | undefined {
+  const missing = keysWithoutDefault().filter((key) => !(`${PROJECT}:${key}` in config));
+  if (missing.length === 0) return undefined;
+  const quoted = missing.map((key) => `'${key}'`);
+  const list =
+    quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(", ")} and ${String(quoted.at(-1))}`;
+  return `Stack '${stack}' is missing configuration value${missing.length > 1 ? "s" : ""} ${list}`;
+}
+
+/**
+ * What the CLI passes a stack's program: Pulumi.yaml's defaults, then the values in `Pulumi.<stack>.yaml`, then
+ * `set` (keys set with `pulumi config set`, e.g. the secrets, which the example files do not hold).
+ */
+export function stackFileConfig(stack: string, set: Record<string, string> = {}): Record<string, string> {
+  const namespaced = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
+  const fromFile = Object.entries(stackFile(stack).config ?? {}).map(([key, value]) => [
+    namespaced(key),
+    typeof value === "string" ? value : JSON.stringify(value),
+  ]);
+  const fromSet = Object.entries(set).map(([key, value]) => [namespaced(key), value]);
+  return { ...projectDefaults(), ...Object.fromEntries([...fromFile, ...fromSet]) } as Record<string, string>;
+}
+
 /** A complete, valid stack configuration: Pulumi.yaml defaults plus the required values (test secrets). */
 export function validConfig(overrides: Record<string, string | undefined> = {}): Record<string, string> {
   const config: Record<string, string | undefined> = {
@@ -267,6 +305,10 @@ export async function runProgram(
   program: () => Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined,
   options: { preview?: boolean } = {},
 ): Promise<Run> {
+  // The CLI validates the stack's config against Pulumi.yaml before the program starts.
+  const missing = missingConfigProblem(stack, config);
+  if (missing !== undefined) throw new Error(missing);
+
   const inputsByKey = new Map<string, Omit<RecordedResource, "opts" | "resource" | "secretInputs">>();
   const constructed: {
     type: string;

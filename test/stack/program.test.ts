@@ -15,6 +15,7 @@ import {
   policyOf,
   promiseOf,
   runStack,
+  stackFileConfig,
   validConfig,
   type RecordedResource,
   type Run,
@@ -803,6 +804,28 @@ describe("Stack program", function () {
       );
     });
 
+    it("previews each example stack file with only the walkthrough's required keys set", async () => {
+      // Prepare
+      const set = {
+        snowflakePrivateKey: TEST_PRIVATE_KEY,
+        tmdbApiToken: TEST_TMDB_TOKEN,
+        dbtPublicKey: TEST_DBT_PUBLIC_KEY_PEM,
+      };
+
+      // Act
+      const devPreview = await runStack("dev", stackFileConfig("dev", set), { preview: true });
+      const prodPreview = await runStack("prod", stackFileConfig("prod", set), { preview: true });
+
+      // Assess
+      assert.equal(devPreview.one(T.fn).inputs["reservedConcurrentExecutions"], undefined);
+      assert.equal(devPreview.ofType(T.subscription).length, 0, "dev sets no alarmEmail");
+      assert.equal(prodPreview.one(T.subscription).inputs["endpoint"], "data-alerts@example.com");
+      const rules = list(
+        prodPreview.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs["rules"],
+      );
+      for (const rule of rules) assert.equal(rule["expiration"], undefined, "prod never deletes raw data");
+    });
+
     it("never waits for IAM propagation during a preview, where nothing is created", async function () {
       // Prepare: the longest wait allowed would outlast this test's timeout
       this.timeout(20_000);
@@ -819,11 +842,16 @@ describe("Stack program", function () {
     it("stops before creating anything when config is invalid, naming the key", async () => {
       // Prepare
       const missingAccount = validConfig({ snowflakeAccount: undefined });
+      const emptyAccount = validConfig({ snowflakeAccount: "" });
       const badPages = validConfig({ pages: "0" });
       const badCron = validConfig({ scheduleExpression: "cron(0 6 * * *)" });
 
-      // Act, Assess
-      await assert.rejects(runStack("dev", missingAccount), /tmdb-genre-roi:snowflakeAccount is required/);
+      // Act, Assess: the CLI refuses a missing key before the program starts; the program refuses the rest
+      await assert.rejects(
+        runStack("dev", missingAccount),
+        /^Error: Stack 'dev' is missing configuration value 'snowflakeAccount'$/,
+      );
+      await assert.rejects(runStack("dev", emptyAccount), /tmdb-genre-roi:snowflakeAccount is required/);
       await assert.rejects(
         runStack("dev", badPages),
         /tmdb-genre-roi:pages must be a whole number from 1 to 500/,
