@@ -105,7 +105,7 @@ const transformer = new Transformer(
     warehouse: warehouse.warehouse.name,
     database: warehouse.database.name,
     rawSchema: warehouse.rawSchema.fullyQualifiedName,
-    rawTable: ingestion.table.fullyQualifiedName,
+    rawTable: ingestion.table,
     buildSchemas: [warehouse.stagingSchema.fullyQualifiedName, warehouse.martsSchema.fullyQualifiedName],
     rsaPublicKey: config.dbtPublicKey,
   },

@@ -151,7 +151,8 @@ export function afterPropagation(value: pulumi.Input<string>, seconds: number): 
  * Snowpipe auto-ingest from the raw landing bucket, with the integration <-> IAM trust cycle broken in code:
  * the role's ARN is computed from the caller's account, the partition and a chosen name; the integration gets
  * that ARN; the role is then created under that name, trusting the integration's IAM user and external id.
- * The pipe waits for the role, its policy and IAM propagation, and is replaced whenever the stage is.
+ * The stage is replaced whenever the integration is, and the pipe whenever the stage is; the pipe waits for the
+ * role, its policy and IAM propagation.
  * The bucket's single event notification sends new `.json` objects under the prefix to the pipe's queue.
  */
 export class SnowpipeIngestion extends pulumi.ComponentResource {
@@ -266,7 +267,10 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
         fileFormat: pulumi.interpolate`FORMAT_NAME = ${fileFormat.fullyQualifiedName}`,
         comment: "Landed TMDB NDJSON files",
       },
-      { parent: this, dependsOn: [fileFormat] },
+      // A stage refers to its integration by a hidden id, not by name: a re-created integration leaves the old
+      // stage unable to read the bucket, so the stage is re-created with it (and the pipe with the stage). The
+      // name is fixed, so the old stage goes before the new one is created.
+      { parent: this, dependsOn: [fileFormat], replaceWith: [this.integration], deleteBeforeReplace: true },
     );
 
     // 5. The pipe, after the role, its policy and IAM propagation; replaced together with the stage.
@@ -290,6 +294,7 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
         parent: this,
         dependsOn: [this.role, this.rolePolicy, this.table, fileFormat, this.stage],
         replaceWith: [this.stage],
+        deleteBeforeReplace: true,
       },
     );
 

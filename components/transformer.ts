@@ -13,8 +13,11 @@ export interface TransformerArgs {
   database: pulumi.Input<string>;
   /** Fully qualified name of the RAW schema (provider form, `"DB"."RAW"`). */
   rawSchema: pulumi.Input<string>;
-  /** Fully qualified name of the raw table dbt reads (provider form). */
-  rawTable: pulumi.Input<string>;
+  /**
+   * The raw table dbt reads. Its SELECT grant is replaced whenever the table is: Snowflake drops an object's grants
+   * with it, and a re-created table keeps the same name, so nothing else would tell Pulumi the grant is gone.
+   */
+  rawTable: snowflake.Table;
   /** Fully qualified names of the schemas dbt builds into (provider form). */
   buildSchemas: pulumi.Input<string>[];
   /** RSA public key of the service user (base64 body on one line); the private key never enters Pulumi. */
@@ -28,6 +31,18 @@ export interface TransformerArgs {
 
 /** One privilege grant of the transformer role, as passed to `GrantPrivilegesToAccountRole`. */
 export type TransformerGrant = Omit<snowflake.GrantPrivilegesToAccountRoleArgs, "accountRoleName">;
+
+/**
+ * Options of a grant that must follow an object's replacement: replaced with it (`replaceWith`), and deleted
+ * before it is created again (`deleteBeforeReplace`). The grant's identity (role, privilege, object name) is the
+ * same before and after, so the default create-then-delete order would grant and then revoke the new grant.
+ */
+export function grantFollowing(target: pulumi.Resource): pulumi.CustomResourceOptions {
+  return { replaceWith: [target], deleteBeforeReplace: true };
+}
+
+/** Key of the raw table's SELECT grant in {@link transformerGrants}. */
+export const RAW_TABLE_GRANT = "raw-table";
 
 /**
  * Exactly what dbt needs: use the warehouse and the database, read the raw table, and create (hence own)
@@ -50,7 +65,7 @@ export function transformerGrants(args: {
       onAccountObject: { objectType: "DATABASE", objectName: args.database },
     },
     raw: { privileges: ["USAGE"], onSchema: { schemaName: args.rawSchema } },
-    "raw-table": {
+    [RAW_TABLE_GRANT]: {
       privileges: ["SELECT"],
       onSchemaObject: { objectType: "TABLE", objectName: args.rawTable },
     },
@@ -83,11 +98,12 @@ export class Transformer extends pulumi.ComponentResource {
       { name: args.roleName, comment: "dbt: reads RAW, builds STAGING and MARTS" },
       { parent: this },
     );
-    for (const [key, grant] of Object.entries(transformerGrants(args))) {
+    const grants = transformerGrants({ ...args, rawTable: args.rawTable.fullyQualifiedName });
+    for (const [key, grant] of Object.entries(grants)) {
       new snowflake.GrantPrivilegesToAccountRole(
         `${name}-${key}`,
         { accountRoleName: this.role.name, ...grant },
-        { parent: this },
+        { parent: this, ...(key === RAW_TABLE_GRANT ? grantFollowing(args.rawTable) : {}) },
       );
     }
     new snowflake.GrantAccountRole(

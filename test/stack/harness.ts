@@ -138,8 +138,8 @@ export interface RecordedResource {
   /** Provider reference (`<urn>::<id>`), empty for the default provider. */
   provider: string;
   custom: boolean;
-  /** Options the resource was constructed with. */
-  opts: pulumi.ResourceOptions;
+  /** Options the resource was constructed with (custom-resource options, e.g. deleteBeforeReplace, included). */
+  opts: pulumi.CustomResourceOptions;
   /** The resource object itself. */
   resource: pulumi.Resource;
   /** Names of inputs that were secret Outputs when the program passed them. */
@@ -390,7 +390,12 @@ export async function runProgram(
   const resources: RecordedResource[] = constructed.map((c) => {
     const seen = inputsByKey.get(key(c.type, c.name));
     if (!seen) throw new Error(`resource ${c.type} ${c.name} was constructed but never registered`);
-    return { ...seen, opts: c.opts, resource: c.resource, secretInputs: c.secretInputs };
+    return {
+      ...seen,
+      opts: c.opts as pulumi.CustomResourceOptions,
+      resource: c.resource,
+      secretInputs: c.secretInputs,
+    };
   });
   const ofType = (type: string) => resources.filter((r) => r.type === type);
   return {

@@ -63,6 +63,17 @@ const unwrapSecret = (value: unknown) =>
 /** Resources a resource option lists (dependsOn, replaceWith), whichever form it was given in. */
 const optionResources = (value: unknown) =>
   (Array.isArray(value) ? value : value === undefined ? [] : [value]) as unknown[];
+/**
+ * Asserts that a resource option lists exactly `expected`, by identity (a failing deepEqual would render whole
+ * resource objects).
+ */
+const assertListsExactly = (option: unknown, expected: RecordedResource[], what: string) => {
+  const listed = optionResources(option);
+  assert.ok(
+    listed.length === expected.length && listed.every((resource, i) => resource === expected[i]?.resource),
+    `${what} lists ${listed.length} resource(s), expected ${expected.map((r) => r.name).join(", ") || "none"}`,
+  );
+};
 
 describe("Stack program", function () {
   this.timeout(120_000);
@@ -185,8 +196,22 @@ describe("Stack program", function () {
       assert.ok(dependsOn.includes(policy.resource), "pipe depends on the role policy");
       assert.ok(dependsOn.includes(role.resource), "pipe depends on the role");
       assert.ok(dependsOn.includes(stage.resource), "pipe depends on the stage");
-      assert.deepEqual(replaceWith, [stage.resource]);
+      assertListsExactly(replaceWith, [stage], "the pipe's replaceWith");
+      assert.equal(pipe.opts.deleteBeforeReplace, true, "the pipe's name is fixed: the old one goes first");
       assert.match(String(pipe.inputs["comment"]), new RegExp(String(role.state["arn"])));
+    });
+
+    it("re-creates the stage whenever the storage integration is re-created, which unlinks every stage", () => {
+      // Prepare
+      const stage = dev.one(T.stage);
+      const integration = dev.one(T.integration);
+
+      // Act
+      const replaceWith = optionResources(stage.opts.replaceWith);
+
+      // Assess
+      assertListsExactly(replaceWith, [integration], "the stage's replaceWith");
+      assert.equal(stage.opts.deleteBeforeReplace, true, "the stage's name is fixed: the old one goes first");
     });
 
     it("auto-ingests with a fully qualified COPY that loads the record and its file metadata", () => {
@@ -632,6 +657,23 @@ describe("Stack program", function () {
         assert.equal(grant.inputs["onAccount"], undefined);
         assert.equal(obj(grant.inputs["onSchemaObject"] ?? {})["all"], undefined);
         assert.equal(obj(grant.inputs["onSchemaObject"] ?? {})["future"], undefined);
+      }
+    });
+
+    it("grants SELECT on RAW.MOVIES again whenever the table is re-created, revoking the old grant first", () => {
+      // Prepare
+      const table = dev.one(T.table);
+      const grants = dev.ofType(T.grant);
+      const onTable = grants.filter((g) => g.inputs["onSchemaObject"] !== undefined);
+
+      // Assess
+      assert.equal(onTable.length, 1);
+      const grant = onTable[0] as RecordedResource;
+      assert.equal(obj(grant.inputs["onSchemaObject"])["objectName"], table.state["fullyQualifiedName"]);
+      assertListsExactly(grant.opts.replaceWith, [table], "the table grant's replaceWith");
+      assert.equal(grant.opts.deleteBeforeReplace, true);
+      for (const other of grants.filter((g) => g !== grant)) {
+        assertListsExactly(other.opts.replaceWith, [], `${other.name}'s replaceWith`);
       }
     });
 
