@@ -23,3 +23,13 @@
 {% macro roi(revenue, budget) -%}
     {{ float_divide('(' ~ revenue ~ ') - (' ~ budget ~ ')', budget) }}
 {%- endmacro %}
+
+{#-
+    Mean of a floating-point column that does not depend on the order rows reach the aggregate.
+    A floating-point sum does (addition is not associative), so two genres holding exactly the
+    same movies could get means differing in the last bit and different ranks. The values are
+    summed in 18-decimal fixed point, which is exact in both engines, and divided once.
+-#}
+{% macro order_independent_avg(column) -%}
+    {{ float_divide('sum(cast(' ~ column ~ ' as decimal(38, 18)))', 'count(' ~ column ~ ')') }}
+{%- endmacro %}

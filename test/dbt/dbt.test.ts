@@ -1,15 +1,17 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { CommandError, repoRoot, runScript } from "./dbtCli";
+import { CommandError, repoRoot, runProgram, runScript } from "./dbtCli";
 import {
   expectedGenreRoi,
   expectedStaging,
   readRawFixture,
+  unreadableCount,
   type GenreRoi,
+  type JsonFieldType,
   type RawRow,
   type StagedMovie,
 } from "./expectations";
@@ -150,7 +152,7 @@ async function loadRawIntoDuckDb(path: string, rows: readonly RawRow[]): Promise
 }
 
 interface RunResults {
-  results: { unique_id: string; status: string }[];
+  results: { unique_id: string; status: string; failures: number | null }[];
 }
 interface Manifest {
   nodes: Record<
@@ -163,6 +165,7 @@ interface Manifest {
       original_file_path: string;
       description: string;
       columns: Record<string, { description: string }>;
+      test_metadata?: { name: string; kwargs: Record<string, unknown> };
     }
   >;
   sources: Record<string, { schema: string; database: string; name: string }>;
@@ -174,6 +177,40 @@ interface Catalog {
 
 function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, "utf8")) as T;
+}
+
+/**
+ * Every model, data test and unit test succeeded, except the source's `json_field_castable`
+ * tests: each of those warns with exactly the number of raw rows whose value cannot be read (as
+ * computed from the fixture), and passes when there are none. Returns how many tests warned.
+ */
+function assertBuildResults(
+  results: RunResults["results"],
+  manifest: Manifest,
+  raw: readonly RawRow[],
+  engine: string,
+): number {
+  let warned = 0;
+  for (const result of results) {
+    const metadata = manifest.nodes[result.unique_id]?.test_metadata;
+    if (metadata?.name !== "json_field_castable") {
+      assert.ok(
+        ["success", "pass"].includes(result.status),
+        `${engine}: ${result.unique_id} is ${result.status}`,
+      );
+      continue;
+    }
+    const { key, data_type: dataType, required } = metadata.kwargs;
+    const expected = unreadableCount(raw, String(key), dataType as JsonFieldType, required === true);
+    assert.equal(result.status, expected > 0 ? "warn" : "pass", `${engine}: ${result.unique_id}`);
+    assert.equal(
+      result.failures,
+      expected,
+      `${engine}: ${result.unique_id} counts the unreadable ${String(key)} values`,
+    );
+    if (expected > 0) warned += 1;
+  }
+  return warned;
 }
 
 describe("dbt project on the local target (dbt-duckdb)", function () {
@@ -216,8 +253,12 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
   it("builds every model and passes every data test and unit test", function () {
     const manifest = readJson<Manifest>(join(targetPath, "manifest.json"));
     const results = readJson<RunResults>(join(targetPath, "run_results.json")).results;
-    const failed = results.filter((result) => !["success", "pass"].includes(result.status));
-    assert.deepEqual(failed, [], buildOutput.slice(-4000));
+    const notOk = results.filter((result) => !["success", "pass", "warn"].includes(result.status));
+    assert.deepEqual(notOk, [], buildOutput.slice(-4000));
+    // The fixture's history holds malformed values and records without an id: the build stays
+    // green and the source's json_field_castable warnings count exactly those rows.
+    const warned = assertBuildResults(results, manifest, raw, "duckdb");
+    assert.ok(warned >= 4, `malformed raw values are reported (${warned} warnings)`);
 
     const ran = new Set(results.map((result) => result.unique_id));
     const expectedIds = [
@@ -249,7 +290,8 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
   });
 
   it("stg__movies keeps the later line when one file holds a movie twice with one fetch time", async function () {
-    const sameFetch = raw.filter(
+    const withId = raw.filter((row) => typeof row.record.id === "number");
+    const sameFetch = withId.filter(
       (row, _, all) =>
         all.filter(
           (other) =>
@@ -372,6 +414,101 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
   });
 });
 
+describe("dbt project configuration", function () {
+  this.timeout(300_000);
+  const work = mkdtempSync(join(tmpdir(), "tmdb-roi-dbt-config-"));
+  const projectCopy = join(work, "repo", "dbt_project");
+  const elsewhere = join(work, "elsewhere");
+  const dbt = join(repoRoot, ".venv", "bin", "dbt");
+
+  /** This process's environment without anything that places the warehouse or the project. */
+  function bareEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: "false" };
+    for (const name of [
+      "TMDB_ROI_STATE_DIR",
+      "TMDB_ROI_DUCKDB_PATH",
+      "DBT_PROJECT_DIR",
+      "DBT_PROFILES_DIR",
+      "DBT_TARGET",
+    ]) {
+      env[name] = undefined;
+    }
+    return Object.fromEntries(
+      Object.entries({ ...env, ...extra }).filter(([, value]) => value !== undefined),
+    );
+  }
+
+  before(async function () {
+    await runScript("scripts/python-env.sh", []);
+    cpSync(projectDir, projectCopy, {
+      recursive: true,
+      filter: (source) => !/[/\\](target|logs)$/.test(source),
+    });
+    mkdirSync(join(work, "repo", ".local"));
+    mkdirSync(elsewhere);
+  });
+
+  after(function () {
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("places the local warehouse in .local/ next to the project, whatever the working directory", async function () {
+    const debug = await runProgram(dbt, ["debug", "--target", "local"], {
+      env: bareEnv({ DBT_PROJECT_DIR: projectCopy, DBT_PROFILES_DIR: projectCopy }),
+      cwd: elsewhere,
+    });
+    assert.match(debug.stdout, /path: .*dbt_project\/\.\.\/\.local\/warehouse\.duckdb/);
+    assert.ok(existsSync(join(work, "repo", ".local", "warehouse.duckdb")), "warehouse next to the project");
+    assert.ok(!existsSync(join(work, ".local")), "nothing relative to the working directory");
+  });
+
+  it("stops with a message naming the variables when nothing places the local warehouse", async function () {
+    let error: unknown;
+    try {
+      await runProgram(
+        dbt,
+        ["debug", "--target", "local", "--project-dir", projectCopy, "--profiles-dir", projectCopy],
+        {
+          env: bareEnv({}),
+          cwd: elsewhere,
+        },
+      );
+    } catch (caught) {
+      error = caught;
+    }
+    assert.ok(error instanceof CommandError, "dbt debug fails");
+    assert.match(error.output, /TMDB_ROI_STATE_DIR/);
+    assert.match(error.output, /TMDB_ROI_DUCKDB_PATH/);
+    assert.match(error.output, /DBT_PROJECT_DIR/);
+  });
+
+  it("unit-test fixtures write load and extraction times in ISO 8601 with an explicit offset", function () {
+    const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+    const files = ["models/staging/_staging__models.yml", "models/marts/_marts__models.yml"];
+    let checked = 0;
+    for (const file of files) {
+      const yaml = parseYaml(readFileSync(join(projectDir, file), "utf8")) as {
+        unit_tests?: { name: string; given: { rows?: Row[] }[]; expect: { rows?: Row[] } }[];
+      };
+      for (const unitTest of yaml.unit_tests ?? []) {
+        const rows = [
+          ...unitTest.given.flatMap((input) => input.rows ?? []),
+          ...(unitTest.expect.rows ?? []),
+        ];
+        for (const row of rows) {
+          for (const column of ["loaded_at", "extracted_at"]) {
+            const value = row[column];
+            if (value === undefined || value === null) continue;
+            assert.match(String(value), iso, `${unitTest.name}: ${column} ${String(value)}`);
+            checked += 1;
+          }
+        }
+      }
+    }
+    assert.ok(checked > 10, `timestamps checked: ${checked}`);
+  });
+});
+
 describe("dbt project on the snowflake target", function () {
   this.timeout(900_000);
   const work = mkdtempSync(join(tmpdir(), "tmdb-roi-dbt-sf-"));
@@ -432,7 +569,23 @@ describe("dbt project on the snowflake target", function () {
     );
     assert.match(stg, /from TMDB_ROI_TEST\.raw\.movies/i);
     assert.match(stg, /record\['budget'\]/);
-    assert.match(stg, /flatten\(input => record\['genres'\]\)/);
+    // Genre names: FLATTEN joined laterally and aggregated per movie. Snowflake does not support a
+    // subquery correlated inside FLATTEN, so no FLATTEN may sit in a (scalar) subquery.
+    assert.match(stg, /lateral flatten\(input => with_financials\.record\['genres'\]\)/);
+    assert.match(stg, /group by with_financials\.movie_id/);
+    assert.equal(
+      (stg.match(/flatten\(/g) ?? []).length,
+      (stg.match(/lateral flatten\(/g) ?? []).length,
+      "every FLATTEN is a lateral join",
+    );
+    assert.doesNotMatch(stg, /table\(\s*flatten/i);
+    assert.doesNotMatch(stg, /\(\s*select\s+array_agg/i, "no correlated scalar subquery");
+    // Typed reads: try_cast on the value's text (Snowflake's try_cast rejects VARIANT), no strict cast.
+    const tryCasts = stg.match(/try_cast\(/g) ?? [];
+    const textTryCasts = stg.match(/try_cast\(cast\(record\['[a-z_]+'\] as varchar\) as /g) ?? [];
+    assert.ok(tryCasts.length >= 8, "typed fields use try_cast");
+    assert.equal(textTryCasts.length, tryCasts.length, "every try_cast reads text");
+    assert.doesNotMatch(stg, /(?<!try_)cast\(cast\(record\[/, "no strict cast of a record value");
     const martSql = readFileSync(
       join(targetPath, "compiled", "tmdb_genre_roi", "models/marts/mart__genre_roi.sql"),
       "utf8",
@@ -484,9 +637,10 @@ describe("dbt project on the snowflake target", function () {
     );
     console.log(`      dbt build on fakesnow: ${run.seconds.toFixed(1)} s`);
     const results = readJson<RunResults>(join(targetPath, "run_results.json")).results;
-    assert.deepEqual(
-      results.filter((result) => !["success", "pass"].includes(result.status)),
-      [],
+    const manifest = readJson<Manifest>(join(targetPath, "manifest.json"));
+    assert.ok(
+      assertBuildResults(results, manifest, raw, "fakesnow") >= 4,
+      "fakesnow reports malformed values",
     );
     for (const kind of ["model.", "test.", "unit_test."]) {
       assert.ok(

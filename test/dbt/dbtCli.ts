@@ -1,6 +1,6 @@
 /**
  * Runs the project's real dbt (scripts/dbt.sh, or the fakesnow runner) as a child process, so the
- * tests exercise exactly what `npm run dbt -- ...` does.
+ * tests exercise exactly what `npm run dbt -- ...` does; or any program with a given environment.
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -38,13 +38,27 @@ export function runScript(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<CommandResult> {
+  return runProgram("bash", [script, ...args], { env: { ...process.env, ...env }, cwd: repoRoot });
+}
+
+/**
+ * Runs a program with exactly the given environment and working directory.
+ *
+ * @param options.env - the whole environment of the child (nothing is inherited).
+ * @param options.cwd - working directory.
+ */
+export function runProgram(
+  program: string,
+  args: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string },
+): Promise<CommandResult> {
   const started = performance.now();
-  const command = `${script} ${args.join(" ")}`;
+  const command = `${program} ${args.join(" ")}`;
   return new Promise((resolve, reject) => {
     execFile(
-      "bash",
-      [script, ...args],
-      { cwd: repoRoot, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      program,
+      [...args],
+      { cwd: options.cwd, env: options.env, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) {
           const code = typeof error.code === "number" ? error.code : null;

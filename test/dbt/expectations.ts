@@ -81,12 +81,9 @@ export function readRawFixture(directory: string): RawRow[] {
       } catch (error) {
         throw new Error(`${path}:${index + 1}: not JSON (${String(error)})`);
       }
-      if (
-        typeof record !== "object" ||
-        record === null ||
-        typeof (record as { id?: unknown }).id !== "number"
-      ) {
-        throw new Error(`${path}:${index + 1}: not a TMDB details object with a numeric id`);
+      // Records without a usable id stay in: the models must leave them out and count them.
+      if (typeof record !== "object" || record === null || Array.isArray(record)) {
+        throw new Error(`${path}:${index + 1}: not a JSON object`);
       }
       rows.push({
         recordText: line,
@@ -118,22 +115,75 @@ function loadTimeOf(key: string): string {
   return new Date(runStart + 5 * 60_000).toISOString();
 }
 
-function numberOrNull(value: unknown): number | null {
-  return typeof value === "number" ? value : null;
+/** The data types `json_field` reads, and the shape each value's text must have. */
+export type JsonFieldType = "integer" | "float" | "date" | "timestamp";
+const SHAPES: Record<JsonFieldType, RegExp> = {
+  integer: /^-?[0-9]{1,18}$/,
+  float: /^-?[0-9]+([.][0-9]+)?([eE][-+]?[0-9]{1,2})?$/,
+  date: /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/,
+  timestamp: /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}([.][0-9]+)?(Z|[-+][0-9]{2}:[0-9]{2})$/,
+};
+
+/** A record's value as the models read it as text: strings as they are, other values as JSON. */
+function textOf(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-/** `stg__movies`: the latest record per movie, 0 -> unknown, ROI only for plausible figures. */
+/** True when `text` is a real calendar date/time of the expected shape. */
+function readable(text: string, type: JsonFieldType): boolean {
+  if (!SHAPES[type].test(text)) return false;
+  if (type === "date") return new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+  if (type === "timestamp") return !Number.isNaN(Date.parse(text));
+  return true;
+}
+
+/**
+ * How many raw rows the source test `json_field_castable` must count for `key`: the value is
+ * present but cannot be read as `type` (or, when `required`, is missing or null too). For dates and
+ * timestamps an empty string means unknown and is not counted.
+ */
+export function unreadableCount(
+  rows: readonly RawRow[],
+  key: string,
+  type: JsonFieldType,
+  required: boolean,
+): number {
+  return rows.filter((row) => {
+    const text = textOf(row.record[key]);
+    if (text === null) return required;
+    if (text === "" && (type === "date" || type === "timestamp")) return false;
+    return !readable(text, type);
+  }).length;
+}
+
+/** A numeric value as the models read it: NULL when missing or unreadable. */
+function numberOf(row: RawRow, key: string, type: "integer" | "float"): number | null {
+  const text = textOf(row.record[key]);
+  return text !== null && readable(text, type) ? Number(text) : null;
+}
+
+/** The movie id a record has for the models, or null when it has none they can read. */
+function movieIdOf(row: RawRow): number | null {
+  return numberOf(row, "id", "integer");
+}
+
+/**
+ * `stg__movies`: the latest record per movie (records without a readable id are left out), 0 ->
+ * unknown, ROI only for plausible figures.
+ */
 export function expectedStaging(rows: readonly RawRow[], minPlausibleUsd: number): StagedMovie[] {
   const latest = new Map<number, RawRow>();
   for (const row of rows) {
-    const id = row.record.id as number;
+    const id = movieIdOf(row);
+    if (id === null) continue;
     const current = latest.get(id);
     if (current === undefined || isLater(row, current)) latest.set(id, row);
   }
   const movies: StagedMovie[] = [];
   for (const [movieId, row] of latest) {
-    const budget = numberOrNull(row.record.budget) || null;
-    const revenue = numberOrNull(row.record.revenue) || null;
+    const budget = numberOf(row, "budget", "integer") || null;
+    const revenue = numberOf(row, "revenue", "integer") || null;
     if (budget === null && revenue === null) continue;
     let roiNullReason: string | null = null;
     if (budget === null) roiNullReason = "budget_unknown";
@@ -143,20 +193,21 @@ export function expectedStaging(rows: readonly RawRow[], minPlausibleUsd: number
     else if (budget < minPlausibleUsd) roiNullReason = "budget_implausible";
     else if (revenue < minPlausibleUsd) roiNullReason = "revenue_implausible";
     const known = roiNullReason === null && budget !== null && revenue !== null;
-    const releaseDate = typeof row.record.release_date === "string" ? row.record.release_date : null;
+    const releaseText = textOf(row.record.release_date);
+    const releaseDate = releaseText !== null && readable(releaseText, "date") ? releaseText : null;
     const genres = Array.isArray(row.record.genres) ? (row.record.genres as { name: string }[]) : [];
     movies.push({
       movieId,
       title: typeof row.record.title === "string" ? row.record.title : null,
-      releaseDate: releaseDate === "" ? null : releaseDate,
+      releaseDate,
       budget,
       revenue,
       profit: known ? revenue - budget : null,
       roi: known ? (revenue - budget) / budget : null,
       roiNullReason,
-      popularity: numberOrNull(row.record.popularity),
-      voteAverage: numberOrNull(row.record.vote_average),
-      voteCount: numberOrNull(row.record.vote_count),
+      popularity: numberOf(row, "popularity", "float"),
+      voteAverage: numberOf(row, "vote_average", "float"),
+      voteCount: numberOf(row, "vote_count", "integer"),
       genreNames: genres.map((genre) => genre.name),
       sourceFile: row.sourceFile,
       fileRowNumber: row.fileRowNumber,
@@ -185,7 +236,8 @@ export function expectedGenreRoi(staging: readonly StagedMovie[], minMoviesPerGe
   const byGenre = new Map<string, StagedMovie[]>();
   for (const movie of staging) {
     if (movie.roi === null) continue;
-    for (const genre of movie.genreNames) byGenre.set(genre, [...(byGenre.get(genre) ?? []), movie]);
+    // a genre repeated in one movie's list counts once
+    for (const genre of new Set(movie.genreNames)) byGenre.set(genre, [...(byGenre.get(genre) ?? []), movie]);
   }
   const mean = (values: number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
   const genres: Omit<GenreRoi, "roiRank" | "portfolioRoiRank" | "medianRoiRank">[] = [];

@@ -12,8 +12,9 @@ movies_with_roi as (
     where roi is not null
 ),
 
+{#- distinct: a movie whose genres array repeats a name still counts once in that genre -#}
 movie_genres as (
-    select
+    select distinct
         cast(genre.value as varchar) as genre_name,
         movies_with_roi.movie_id,
         movies_with_roi.budget,
@@ -31,7 +32,7 @@ genre_totals as (
     select
         genre_name,
         count(*) as total_movies,
-        avg(roi) as avg_roi,
+        {{ order_independent_avg('roi') }} as avg_roi,
         median(roi) as median_roi,
         min(roi) as min_roi,
         max(roi) as max_roi,

@@ -19,16 +19,19 @@ renamed as (
         {{ json_field('record', 'vote_average', 'float') }} as vote_average,
         {{ json_field('record', 'vote_count', 'integer') }} as vote_count,
         {{ json_field('record', 'runtime', 'integer') }} as runtime_minutes,
-        {{ json_array_field('record', 'genres', 'name') }} as genre_names,
         {{ json_field('record', '_extracted_at', 'timestamp') }} as extracted_at,
         loaded_at,
         source_file,
-        file_row_number
+        file_row_number,
+        record
     from source
 ),
 
+{#- A record without a usable id cannot be attributed to a movie; the source's data test
+    json_field_castable on `id` counts such rows. -#}
 latest as (
     select * from renamed
+    where movie_id is not null
     qualify row_number() over (
         partition by movie_id
         order by
@@ -51,6 +54,19 @@ with_financials as (
         end as roi_null_reason
     from latest
     where budget is not null or revenue is not null
+),
+
+movie_genres as (
+    {{ json_array_field('with_financials', 'movie_id', 'record', 'genres', 'name', 'genre_names') }}
+),
+
+with_genres as (
+    select
+        with_financials.*,
+        coalesce(movie_genres.genre_names, {{ empty_array() }}) as genre_names
+    from with_financials
+    left join movie_genres
+        on with_financials.movie_id = movie_genres.movie_id
 ),
 
 final as (
@@ -76,7 +92,7 @@ final as (
         loaded_at,
         source_file,
         file_row_number
-    from with_financials
+    from with_genres
 )
 
 select * from final
