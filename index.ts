@@ -3,7 +3,7 @@ import * as snowflake from "@pulumi/snowflake";
 import { AlertTopic } from "./components/alertTopic";
 import { DailySchedule } from "./components/dailySchedule";
 import { Extractor } from "./components/extractor";
-import { snowflakeIamRoleName, snowflakeNames } from "./components/names";
+import { snowflakeIamRoleName, snowflakeNames, stackResourceName } from "./components/names";
 import { RawLanding } from "./components/rawLanding";
 import { SnowflakeDatabase } from "./components/snowflakeDatabase";
 import { snowflakeProviderArgs } from "./components/snowflakeProvider";
@@ -33,6 +33,8 @@ const landing = new RawLanding("raw", {
 // The extractor, bundled from functions/ now, and its schedule.
 const bundle = buildExtractorBundle();
 const extractor = new Extractor("extractor", {
+  resourceName: stackResourceName(PROJECT, config.stack, "extractor"),
+  metricNamespace: `${PROJECT}/${config.stack}`,
   code: new pulumi.asset.AssetArchive({
     [BUNDLE_ENTRY_FILE]: new pulumi.asset.StringAsset(bundle[BUNDLE_ENTRY_FILE]),
     [`${BUNDLE_ENTRY_FILE}.map`]: new pulumi.asset.StringAsset(bundle[`${BUNDLE_ENTRY_FILE}.map`]),

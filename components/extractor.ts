@@ -3,6 +3,16 @@ import * as pulumi from "@pulumi/pulumi";
 
 /** Arguments of {@link Extractor}. */
 export interface ExtractorArgs {
+  /**
+   * Name of the function and of its execution role; the log group is `/aws/lambda/<name>`. Carries the stack
+   * name, so that stacks sharing an account do not collide (see `stackResourceName`).
+   */
+  resourceName: string;
+  /**
+   * CloudWatch namespace of the metric counting runs that finished with failed movies; per stack, since the
+   * metric has no dimensions (e.g. `tmdb-genre-roi/dev`).
+   */
+  metricNamespace: string;
   /** Deployment package: an archive whose `index.mjs` exports `handler`. */
   code: pulumi.asset.Archive;
   /** Lambda runtime identifier, e.g. `nodejs24.x`. */
@@ -35,8 +45,24 @@ export interface ExtractorArgs {
   retryAttempts: number;
   /** Retention of the log group in days. */
   logRetentionDays: number;
-  /** SNS topic receiving failed runs (on-failure destination) and the error alarm. */
+  /** SNS topic receiving failed runs (on-failure destination), the error alarm and the partial-failure alarm. */
   alarmTopicArn: pulumi.Input<string>;
+}
+
+/** Name of the metric counting extraction runs that finished with movies in their summary's `failed` list. */
+export const PARTIAL_FAILURE_METRIC = "ExtractionsWithFailedMovies";
+
+/**
+ * CloudWatch Logs filter pattern matching the extractor's summary line (`"msg":"extraction finished"`, the
+ * summary under `summary`) when at least one movie's details still failed after retries: such a run succeeds,
+ * so neither Lambda's `Errors` metric nor the on-failure destination sees it.
+ */
+export const PARTIAL_FAILURE_FILTER_PATTERN =
+  '{ ($.msg = "extraction finished") && ($.summary.failed[0].id > 0) }';
+
+/** `/aws/lambda/<function name>`: the log group Lambda would otherwise create on first run, without retention. */
+export function lambdaLogGroupName(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
 }
 
 /** Least-privilege policy of the extractor's execution role. */
@@ -82,7 +108,8 @@ export const LAMBDA_TRUST_POLICY = JSON.stringify({
 
 /**
  * The extractor Lambda with its TMDB token secret, execution role, log group, asynchronous invoke settings
- * (retries, maximum event age, on-failure destination) and an alarm on its errors.
+ * (retries, maximum event age, on-failure destination), an alarm on its errors and one on runs that finished
+ * with failed movies.
  */
 export class Extractor extends pulumi.ComponentResource {
   /** The function. */
@@ -98,32 +125,39 @@ export class Extractor extends pulumi.ComponentResource {
 
   constructor(name: string, args: ExtractorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tmdb:extractor:Extractor", name, {}, opts);
-    const { pages, timeoutSeconds, retryAttempts, logRetentionDays } = args;
+    const { resourceName, pages, timeoutSeconds, retryAttempts, logRetentionDays } = args;
     const memorySize = args.memorySize ?? 512;
     if (!Number.isInteger(pages) || pages < 1 || pages > 500)
       throw new Error(`${name}: pages must be 1..500`);
     if (timeoutSeconds < 180 || timeoutSeconds > 900)
       throw new Error(`${name}: timeoutSeconds must be 180..900`);
     if (retryAttempts < 0 || retryAttempts > 2) throw new Error(`${name}: retryAttempts must be 0..2`);
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(resourceName)) {
+      throw new Error(`${name}: resourceName "${resourceName}" must be 1..64 letters, digits, _ and -`);
+    }
 
     const secret = new aws.secretsmanager.Secret(
       `${name}-tmdb-token`,
       { description: "TMDB API read access token of the extractor" },
       { parent: this },
     );
-    new aws.secretsmanager.SecretVersion(
+    const secretVersion = new aws.secretsmanager.SecretVersion(
       `${name}-tmdb-token`,
       { secretId: secret.id, secretString: pulumi.secret(args.tmdbApiToken) },
       { parent: this },
     );
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
-      { retentionInDays: logRetentionDays },
+      { name: lambdaLogGroupName(resourceName), retentionInDays: logRetentionDays },
       { parent: this },
     );
     const role = new aws.iam.Role(
       `${name}-role`,
-      { assumeRolePolicy: LAMBDA_TRUST_POLICY },
+      {
+        name: resourceName,
+        description: "Execution role of the TMDB extractor",
+        assumeRolePolicy: LAMBDA_TRUST_POLICY,
+      },
       { parent: this },
     );
     const policy = new aws.iam.RolePolicy(
@@ -149,6 +183,7 @@ export class Extractor extends pulumi.ComponentResource {
     this.function = new aws.lambda.Function(
       `${name}-fn`,
       {
+        name: resourceName,
         description: "Lands TMDB popular movies with financials in S3 as NDJSON",
         code: args.code,
         handler: "index.handler",
@@ -170,7 +205,8 @@ export class Extractor extends pulumi.ComponentResource {
           },
         },
       },
-      { parent: this, dependsOn: [policy, logGroup] },
+      // The token must be in the secret before the first (cold-start) read.
+      { parent: this, dependsOn: [policy, logGroup, secretVersion] },
     );
 
     new aws.lambda.FunctionEventInvokeConfig(
@@ -190,6 +226,39 @@ export class Extractor extends pulumi.ComponentResource {
         namespace: "AWS/Lambda",
         metricName: "Errors",
         dimensions: { FunctionName: this.function.name },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+        alarmActions: [args.alarmTopicArn],
+      },
+      { parent: this },
+    );
+
+    // Runs that succeed but could not fetch some movies: one data point per such run, alarmed like an error.
+    new aws.cloudwatch.LogMetricFilter(
+      `${name}-failed-movies`,
+      {
+        logGroupName: logGroup.name,
+        pattern: PARTIAL_FAILURE_FILTER_PATTERN,
+        metricTransformation: {
+          namespace: args.metricNamespace,
+          name: PARTIAL_FAILURE_METRIC,
+          value: "1",
+          unit: "Count",
+        },
+      },
+      { parent: this },
+    );
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-failed-movies`,
+      {
+        alarmDescription:
+          "A TMDB extraction finished but some movies' details still failed after retries (see summary.failed in its log group)",
+        namespace: args.metricNamespace,
+        metricName: PARTIAL_FAILURE_METRIC,
         statistic: "Sum",
         period: 300,
         evaluationPeriods: 1,

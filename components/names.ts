@@ -1,6 +1,6 @@
 /**
  * Names of the per-stack objects. Account-level objects (Snowflake warehouse, database, integration, roles,
- * users; the IAM role Snowflake assumes) carry the stack name so that several stacks share one AWS and one
+ * users; the IAM roles, the extractor function and its log group) carry the stack name so that several stacks share one AWS and one
  * Snowflake account without colliding. Snowflake names are UPPER_SNAKE: unquoted identifiers, no autonaming.
  */
 
@@ -47,17 +47,25 @@ export function qualified(...parts: string[]): string {
 }
 
 /**
+ * Name of a per-stack AWS resource (`<project>-<stack>-<purpose>`), within the 64 characters that IAM role and
+ * Lambda function names allow.
+ */
+export function stackResourceName(project: string, stack: string, purpose: string): string {
+  const name = `${project}-${stack}-${purpose}`;
+  if (name.length > 64 || !/^[A-Za-z0-9_-]+$/.test(name)) {
+    throw new Error(
+      `AWS resource name "${name}" (from project and stack name) must be at most 64 characters of letters, digits, _ and -: use a shorter stack name`,
+    );
+  }
+  return name;
+}
+
+/**
  * Name of the IAM role Snowflake's storage integration assumes. It is chosen, not generated: the integration
  * needs the role's ARN before the role can exist (see {@link iamRoleArn}).
  */
 export function snowflakeIamRoleName(project: string, stack: string): string {
-  const name = `${project}-${stack}-snowflake`;
-  if (name.length > 64 || !/^[\w+=,.@-]+$/.test(name)) {
-    throw new Error(
-      `IAM role name "${name}" (from project and stack name) must be at most 64 characters of letters, digits and +=,.@_-: use a shorter stack name`,
-    );
-  }
-  return name;
+  return stackResourceName(project, stack, "snowflake");
 }
 
 /** ARN of an IAM role from its parts, known before the role is created. */

@@ -1,7 +1,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import assert from "node:assert/strict";
-import { Extractor } from "../../components/extractor";
-import { iamRoleArn, snowflakeIamRoleName, snowflakeNames, stackToken } from "../../components/names";
+import { Extractor, PARTIAL_FAILURE_FILTER_PATTERN } from "../../components/extractor";
+import {
+  iamRoleArn,
+  snowflakeIamRoleName,
+  snowflakeNames,
+  stackResourceName,
+  stackToken,
+} from "../../components/names";
+import { runExtraction } from "../../functions/extractor/extract";
+import { createLogger } from "../../functions/extractor/logger";
+import { buildCatalog, movieRange } from "../support/catalog";
+import { startTestEnv } from "../support/testEnv";
 import { RawLanding, rawLifecycleRules } from "../../components/rawLanding";
 import { copyStatement, queueInRegion, storageProviderFor } from "../../components/snowpipeIngestion";
 import { policyOf, runProgram, validConfig } from "./harness";
@@ -40,6 +50,15 @@ describe("names", () => {
       /at most 64 characters.*use a shorter stack name/,
     );
     assert.equal(iamRoleArn("aws-us-gov", "123456789012", "r"), "arn:aws-us-gov:iam::123456789012:role/r");
+  });
+
+  it("names per-stack AWS resources after project, stack and purpose, in characters Lambda and IAM accept", () => {
+    // Assess
+    assert.equal(stackResourceName("tmdb-genre-roi", "dev", "extractor"), "tmdb-genre-roi-dev-extractor");
+    assert.throws(
+      () => stackResourceName("tmdb-genre-roi", "feature.x", "extractor"),
+      /"tmdb-genre-roi-feature\.x-extractor".*letters, digits, _ and -/,
+    );
   });
 });
 
@@ -131,6 +150,8 @@ describe("Extractor", () => {
     // Act
     const run = await runProgram("dev", validConfig(), () => {
       const extractor = new Extractor("probe", {
+        resourceName: "probe-extractor",
+        metricNamespace: "probe/dev",
         code,
         runtime: "nodejs24.x",
         bucketName: "probe-bucket",
@@ -165,6 +186,8 @@ describe("Extractor", () => {
     await assert.rejects(
       runProgram("dev", validConfig(), () => {
         new Extractor("probe", {
+          resourceName: "probe-extractor",
+          metricNamespace: "probe/dev",
           code: new pulumi.asset.AssetArchive({}),
           runtime: "nodejs24.x",
           bucketName: "b",
@@ -181,6 +204,79 @@ describe("Extractor", () => {
         return {};
       }),
       /probe: timeoutSeconds must be 180\.\.900/,
+    );
+  });
+});
+
+/**
+ * Evaluates the subset of CloudWatch Logs JSON filter patterns the stack uses: `{ (<selector> <op> <value>) && ... }`
+ * with selectors like `$.a.b[0].c`, `=` on strings and `>` on numbers (a missing field never matches).
+ */
+function jsonPatternMatches(pattern: string, line: string): boolean {
+  const body = /^\{\s*(.*?)\s*\}$/.exec(pattern)?.[1];
+  assert.ok(body, `not a JSON filter pattern: ${pattern}`);
+  let event: unknown;
+  try {
+    event = JSON.parse(line);
+  } catch {
+    return false;
+  }
+  return body.split("&&").every((part) => {
+    const term = /^\(?\s*\$((?:\.\w+|\[\d+\])+)\s*(=|>)\s*("[^"]*"|-?\d+)\s*\)?$/.exec(part.trim());
+    assert.ok(term, `unsupported term: ${part}`);
+    const [, path = "", op, literal = ""] = term;
+    let value: unknown = event;
+    for (const [, key, index] of path.matchAll(/\.(\w+)|\[(\d+)\]/g)) {
+      if (value === null || typeof value !== "object") return false;
+      value =
+        key !== undefined ? (value as Record<string, unknown>)[key] : (value as unknown[])[Number(index)];
+    }
+    if (op === "=")
+      return literal.startsWith('"') ? value === literal.slice(1, -1) : value === Number(literal);
+    return typeof value === "number" && value > Number(literal);
+  });
+}
+
+describe("Extractor partial-failure filter", () => {
+  it("matches the summary line of a real run whose movie details failed, and not that of a clean run", async () => {
+    // Prepare: a TMDB-compatible server where one movie's details always fail, and an S3-compatible server
+    const env = await startTestEnv({
+      catalog: buildCatalog(movieRange(5, 1)),
+      faults: [{ target: { endpoint: "details", movieId: 3 }, effect: { type: "serverError", status: 500 } }],
+    });
+    const lines: string[] = [];
+    const logger = createLogger({ write: (line) => lines.push(line) });
+
+    // Act
+    let partial;
+    try {
+      partial = await runExtraction(env.config({ maxRetries: 0 }), { logger, s3: env.s3Client });
+    } finally {
+      await env.close();
+    }
+    const clean = await startTestEnv({ catalog: buildCatalog(movieRange(5, 1)) });
+    const cleanLines: string[] = [];
+    try {
+      await runExtraction(clean.config(), {
+        logger: createLogger({ write: (line) => cleanLines.push(line) }),
+        s3: clean.s3Client,
+      });
+    } finally {
+      await clean.close();
+    }
+
+    // Assess
+    assert.deepEqual(
+      partial.failed.map((f) => f.id),
+      [3],
+    );
+    const matching = lines.filter((line) => jsonPatternMatches(PARTIAL_FAILURE_FILTER_PATTERN, line));
+    assert.equal(matching.length, 1, "exactly the run's summary line matches");
+    assert.match(matching[0] as string, /"msg":"extraction finished"/);
+    assert.ok(cleanLines.length > 0);
+    assert.deepEqual(
+      cleanLines.filter((line) => jsonPatternMatches(PARTIAL_FAILURE_FILTER_PATTERN, line)),
+      [],
     );
   });
 });

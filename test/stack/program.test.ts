@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { SNOWFLAKE_PREVIEW_FEATURES } from "../../components/snowflakeProvider";
+import { PARTIAL_FAILURE_FILTER_PATTERN } from "../../components/extractor";
 import { LAMBDA_RUNTIME } from "../../functions/bundle";
 import { publicKeyBody } from "../../stackConfig";
 import {
@@ -36,6 +37,7 @@ const T = {
   target: "aws:cloudwatch/eventTarget:EventTarget",
   permission: "aws:lambda/permission:Permission",
   alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  metricFilter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
   invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
   provider: "pulumi:providers:snowflake",
   integration: "snowflake:index/storageIntegration:StorageIntegration",
@@ -387,9 +389,10 @@ describe("Stack program", function () {
       const map = JSON.parse(await (assets["index.mjs.map"] as { text: Promise<string> }).text) as {
         version: number;
       };
-      assert.ok(
-        /export\s*\{[^}]*\bas handler\b|export\s+(async\s+)?function\s+handler\b|\bhandler\b/.test(source),
-        "exports handler",
+      assert.match(
+        source,
+        /\bexport\s*\{[^}]*\bhandler\b[^}]*\}|\bexport\s+(async\s+)?function\s+handler\b/,
+        "the module's export statement names handler",
       );
       assert.equal(map.version, 3);
     });
@@ -501,7 +504,7 @@ describe("Stack program", function () {
 
     it("raises an alarm on any function error, to the alert topic", () => {
       // Prepare
-      const alarm = dev.one(T.alarm);
+      const alarm = dev.one(T.alarm, "errors");
 
       // Assess
       assert.equal(alarm.inputs["namespace"], "AWS/Lambda");
@@ -511,6 +514,51 @@ describe("Stack program", function () {
       assert.equal(alarm.inputs["comparisonOperator"], "GreaterThanThreshold");
       assert.deepEqual(alarm.inputs["alarmActions"], [dev.one(T.topic).state["arn"]]);
       assert.equal(dev.ofType(T.subscription).length, 0, "no e-mail subscription unless alarmEmail is set");
+    });
+
+    it("raises an alarm, through a metric filter on its summary line, when a run finishes with failed movies", () => {
+      // Prepare
+      const filter = dev.one(T.metricFilter);
+      const alarm = dev.one(T.alarm, "failed-movies");
+      const logGroup = dev.one(T.logGroup);
+
+      // Act
+      const metric = obj(filter.inputs["metricTransformation"]);
+
+      // Assess
+      assert.equal(filter.inputs["logGroupName"], logGroup.state["name"]);
+      assert.equal(filter.inputs["pattern"], PARTIAL_FAILURE_FILTER_PATTERN);
+      assert.deepEqual(metric, {
+        namespace: "tmdb-genre-roi/dev",
+        name: "ExtractionsWithFailedMovies",
+        value: "1",
+        unit: "Count",
+      });
+      assert.deepEqual(
+        [alarm.inputs["namespace"], alarm.inputs["metricName"], alarm.inputs["statistic"]],
+        [metric["namespace"], metric["name"], "Sum"],
+      );
+      assert.equal(alarm.inputs["threshold"], 0);
+      assert.equal(alarm.inputs["comparisonOperator"], "GreaterThanThreshold");
+      assert.equal(alarm.inputs["treatMissingData"], "notBreaching");
+      assert.deepEqual(alarm.inputs["alarmActions"], [dev.one(T.topic).state["arn"]]);
+    });
+
+    it("names its function, role and log group after the stack, and starts only once the token is stored", () => {
+      // Prepare
+      const fn = dev.one(T.fn);
+      const role = dev.one(T.role, "extractor");
+      const logGroup = dev.one(T.logGroup);
+      const version = dev.one(T.secretVersion);
+
+      // Assess
+      assert.equal(fn.inputs["name"], "tmdb-genre-roi-dev-extractor");
+      assert.equal(role.inputs["name"], "tmdb-genre-roi-dev-extractor");
+      assert.equal(logGroup.inputs["name"], "/aws/lambda/tmdb-genre-roi-dev-extractor");
+      assert.ok(
+        optionResources(fn.opts.dependsOn).includes(version.resource),
+        "function depends on the token",
+      );
     });
   });
 
@@ -770,6 +818,9 @@ describe("Stack program", function () {
             String(run.one(type).inputs["name"]),
           ),
           String(run.one(T.role, "ingestion").inputs["name"]),
+          String(run.one(T.role, "extractor").inputs["name"]),
+          String(run.one(T.fn).inputs["name"]),
+          String(run.one(T.logGroup).inputs["name"]),
         ].sort();
 
       // Act
@@ -777,14 +828,20 @@ describe("Stack program", function () {
       const prodNames = accountLevel(prod);
 
       // Assess
-      assert.deepEqual(prodNames, [
-        "TMDB_ROI_PROD",
-        "TMDB_ROI_PROD_DBT",
-        "TMDB_ROI_PROD_S3",
-        "TMDB_ROI_PROD_TRANSFORMER",
-        "TMDB_ROI_PROD_WH",
-        "tmdb-genre-roi-prod-snowflake",
-      ]);
+      assert.deepEqual(
+        prodNames,
+        [
+          "TMDB_ROI_PROD",
+          "TMDB_ROI_PROD_DBT",
+          "TMDB_ROI_PROD_S3",
+          "TMDB_ROI_PROD_TRANSFORMER",
+          "TMDB_ROI_PROD_WH",
+          "/aws/lambda/tmdb-genre-roi-prod-extractor",
+          "tmdb-genre-roi-prod-extractor",
+          "tmdb-genre-roi-prod-extractor",
+          "tmdb-genre-roi-prod-snowflake",
+        ].sort(),
+      );
       assert.deepEqual(
         devNames.filter((name) => prodNames.includes(name)),
         [],
