@@ -123,7 +123,7 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
       ],
       afterResponse: [
         ({ response }) => {
-          if (response.status !== 429) return;
+          if (!RETRY_AFTER_STATUS_CODES.includes(response.status)) return;
           const seconds = Number(response.headers.get("retry-after"));
           if (response.headers.has("retry-after") && Number.isFinite(seconds) && seconds > 0) {
             limiter.pauseFor(Math.min(seconds * 1000, options.maxRetryAfterMs));

@@ -318,6 +318,36 @@ describe("runExtraction", () => {
       );
     });
 
+    it("holds every request back while a 503's Retry-After is pending, as for a 429", async () => {
+      await withEnv(
+        {
+          catalog: buildCatalog(movies),
+          latency: { meanMs: 10 },
+          faults: [
+            {
+              target: { endpoint: "details", movieId: 3 },
+              effect: { type: "serverError", status: 503, retryAfterSeconds: 1 },
+              times: 1,
+            },
+          ],
+        },
+        async (env) => {
+          const summary = await run(env, { maxConcurrency: 2 });
+          assert.equal(summary.landed, 10);
+          const refused = env.tmdb.stats.log.find((entry) => entry.status === 503);
+          assert.ok(refused);
+          const startedAfter = env.tmdb.stats.log.filter((entry) => entry.startedAt > refused.endedAt);
+          assert.ok(startedAfter.length > 0);
+          for (const entry of startedAfter) {
+            assert.ok(
+              entry.startedAt - refused.endedAt >= 900,
+              `${entry.path} started ${Math.round(entry.startedAt - refused.endedAt)} ms after the 503`,
+            );
+          }
+        },
+      );
+    });
+
     it("caps a long Retry-After at maxRetryAfterMs", async () => {
       const { summary, ids, elapsedMs } = await runWithFaults(
         [
