@@ -250,7 +250,7 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
     rmSync(work, { recursive: true, force: true });
   });
 
-  it("builds every model and passes every data test and unit test", function () {
+  it("builds every model, passes every unit and data test, and warns exactly on unreadable raw values", function () {
     const manifest = readJson<Manifest>(join(targetPath, "manifest.json"));
     const results = readJson<RunResults>(join(targetPath, "run_results.json")).results;
     const notOk = results.filter((result) => !["success", "pass", "warn"].includes(result.status));
