@@ -222,7 +222,8 @@ async function main(): Promise<void> {
     const phases = (label: string, load: typeof folderLoad): void =>
       console.log(
         `${label}: waiting for files ${seconds(load.phasesMs.read)}, checking lines + hashing ` +
-          `${seconds(load.phasesMs.parse)}, DuckDB appends + commits ${seconds(load.phasesMs.insert)}`,
+          `${seconds(load.phasesMs.parse)}, DuckDB's JSON check ${seconds(load.phasesMs.validate)}, ` +
+          `DuckDB staging + copy + commits ${seconds(load.phasesMs.insert)}`,
       );
     console.log("");
     phases("loader (folder)", folderLoad);

@@ -2,6 +2,7 @@ import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/
 import {
   BIGINT,
   DuckDBDataChunk,
+  DuckDBInstance,
   DuckDBTimestampTZValue,
   TIMESTAMPTZ,
   VARCHAR,
@@ -23,13 +24,19 @@ import { ensureRawTables, openWarehouse } from "./warehouse";
  * - **File-level idempotency:** a file is loaded once. `raw.load_history` remembers every key it
  *   processed (with its ETag, size and outcome), like the pipe's load metadata, and a key found
  *   there is never loaded again, even when the object changed since: Snowpipe does not reload a
- *   modified file either (stage it under a new name). Such a file is reported as changed.
+ *   modified file either (stage it under a new name). Such a file is reported as changed: its size or
+ *   ETag differs (for a folder, whose files have no ETag, the MD5 of the content is compared, as
+ *   the loader records it).
  *   Unlike Snowpipe's metadata, which expires after 14 days, the local history never expires.
  * - **ON_ERROR:** a line that is not valid JSON (or not valid UTF-8) is an error, reported with file
- *   and line. Any valid JSON value loads, as with Snowflake's JSON file format (the models ignore
- *   records without an id). `CONTINUE` (the production pipe's setting) loads the good lines of the file;
- *   `SKIP_FILE` loads nothing from a file with an error. Either way the file is recorded and
- *   not tried again.
+ *   and line. A line is valid when it is JSON by RFC 8259 (checked in this process, which also finds
+ *   the line numbers) *and* DuckDB's own JSON reader accepts it: the warehouse is the judge, so a line
+ *   that would make every later `->>` fail (e.g. a lone surrogate escape `"\ud800"`, which JavaScript
+ *   accepts and DuckDB does not) is rejected here instead of being loaded. Lines are staged in a
+ *   temporary table and checked with `json_valid` inside the file's transaction. Any valid JSON value
+ *   loads, as with Snowflake's JSON file format (the models ignore records without an id). `CONTINUE`
+ *   (the production pipe's setting) loads the good lines of the file; `SKIP_FILE` loads nothing from a
+ *   file with an error. Either way the file is recorded and not tried again.
  * - **Atomic per file:** a file's rows and its history entry are committed in the same transaction
  *   (files are committed in batches of whole files), so an interrupted load leaves each file either
  *   fully loaded and recorded, or not at all; the next load picks up what was not recorded.
@@ -116,9 +123,10 @@ export interface LoadSummary {
   durationMs: number;
   /**
    * Where the time went, in milliseconds: waiting for file contents (`read`), checking lines and
-   * hashing in this process (`parse`), and writing to DuckDB, commits included (`insert`).
+   * hashing in this process (`parse`), DuckDB's JSON check of the staged lines (`validate`), and
+   * writing to DuckDB: staging, copying into raw.movies and commits (`insert`).
    */
-  phasesMs: { read: number; parse: number; insert: number };
+  phasesMs: { read: number; parse: number; validate: number; insert: number };
   files: FileLoadResult[];
 }
 
@@ -239,9 +247,10 @@ export interface ParsedFile {
 }
 
 /**
- * Splits an NDJSON file into records. A line is a record when it parses as JSON; blank lines are
- * skipped; anything else is an error with its line number. Invalid UTF-8 is an error of the lines
- * that contain it.
+ * Splits an NDJSON file into records. A line is a record when it parses as JSON (RFC 8259, by
+ * `JSON.parse`); blank lines are skipped; anything else is an error with its line number. Invalid
+ * UTF-8 is an error of the lines that contain it. The loader also has DuckDB check each record (see
+ * {@link loadRawFiles}): a few lines JavaScript accepts, DuckDB does not.
  */
 export function parseNdjson(key: string, content: Buffer): ParsedFile {
   const records: { line: number; text: string }[] = [];
@@ -306,6 +315,43 @@ interface HistoryEntry {
   size: number;
 }
 
+/** Temporary table a batch's lines are staged in, to be checked by DuckDB before they reach raw.movies. */
+const STAGE_TABLE = "raw_movies_stage";
+
+/** MD5 of a file's content in hex: the ETag S3 gives an object uploaded in one part. */
+function md5Hex(content: Buffer): string {
+  return createHash("md5").update(content).digest("hex");
+}
+
+/**
+ * Whether a file in the load history differs from the one listed now: by size, by ETag when the
+ * source lists one, else (a folder) by the MD5 of its content compared with the recorded ETag. A
+ * multipart ETag (`...-N`) is not an MD5 of the content; then only the size is compared.
+ */
+async function changedSinceLoad(known: HistoryEntry, object: RawObject): Promise<boolean> {
+  if (known.size !== object.size) return true;
+  if (known.etag === null) return false;
+  if (object.etag !== undefined) return known.etag !== object.etag;
+  if (known.etag.includes("-")) return false;
+  return md5Hex(await object.read()) !== known.etag;
+}
+
+/** A file read and staged in the current batch; its outcome is final once the batch is checked. */
+interface StagedFile {
+  key: string;
+  etag: string;
+  size: number;
+  loadedAt: Date;
+  /** Bad lines found in this process (kept ones) and their exact count. */
+  errors: LineError[];
+  errorCount: number;
+  rowsParsed: number;
+  /** Lines staged for DuckDB's check (none when SKIP_FILE already skips the file). */
+  rowsStaged: number;
+  /** SKIP_FILE and a bad line found in this process: nothing of the file was staged. */
+  skipped: boolean;
+}
+
 /**
  * Loads every raw file that is not in the load history yet. Opens the warehouse, creates the raw
  * tables when missing, and closes the warehouse before returning (also on error).
@@ -318,9 +364,13 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
   const objects = await options.source.list();
 
   const warehouse = await openWarehouse(options.databasePath);
+  const reasons = new JsonErrorReasons();
   try {
     const { connection } = warehouse;
     await ensureRawTables(connection);
+    await connection.run(
+      `create or replace temp table ${STAGE_TABLE} (record json, source_file varchar, file_row_number bigint, loaded_at timestamptz)`,
+    );
     const history = new Map<string, HistoryEntry>();
     const reader = await connection.runAndReadAll("select file_name, etag, file_size from raw.load_history");
     for (const [name, etag, size] of reader.getRows()) {
@@ -338,7 +388,7 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
       rowsRejected: 0,
       bytes: 0,
       durationMs: 0,
-      phasesMs: { read: 0, parse: 0, insert: 0 },
+      phasesMs: { read: 0, parse: 0, validate: 0, insert: 0 },
       files: [],
     };
 
@@ -349,13 +399,18 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
         pending.push(object);
         continue;
       }
-      const changed =
-        known.size !== object.size ||
-        (object.etag !== undefined && known.etag !== null && known.etag !== object.etag);
+      let changed: boolean;
+      try {
+        changed = await changedSinceLoad(known, object);
+      } catch (error) {
+        throw new Error(`cannot read raw file ${object.key}: ${describe(error)}`, { cause: error });
+      }
       if (changed) {
         summary.filesChangedAfterLoad += 1;
+        const how =
+          known.size !== object.size ? `size ${known.size} -> ${object.size}` : "same size, other content";
         log(
-          `warning: ${object.key} changed since it was loaded (size ${known.size} -> ${object.size}); ` +
+          `warning: ${object.key} changed since it was loaded (${how}); ` +
             "it is not loaded again (as Snowpipe): write changed data under a new key",
         );
       } else {
@@ -386,25 +441,84 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
     };
 
     // Files are committed in batches of whole files: each file's rows and its history entry land in
-    // the same transaction, so a file is never half loaded or loaded without its record.
-    const pendingHistory: HistoryRow[] = [];
+    // the same transaction, so a file is never half loaded or loaded without its record. A batch's
+    // lines are staged first; DuckDB's JSON reader decides which of them reach raw.movies.
+    const batch: StagedFile[] = [];
     let inTransaction = false;
     let batchBytes = 0;
     const commit = async (): Promise<void> => {
+      const validateStart = performance.now();
+      const rejected = await rejectedByWarehouse(connection, reasons);
+      summary.phasesMs.validate += performance.now() - validateStart;
+
       const commitStart = performance.now();
-      await appendHistory(connection, pendingHistory);
-      pendingHistory.length = 0;
+      const results: FileLoadResult[] = [];
+      const historyRows: HistoryRow[] = [];
+      for (const file of batch) {
+        const warehouseErrors = rejected.get(file.key) ?? { errors: [], count: 0 };
+        const errorCount = file.errorCount + warehouseErrors.count;
+        const skipped = file.skipped || (onError === "SKIP_FILE" && warehouseErrors.count > 0);
+        if (skipped && !file.skipped) {
+          await connection.run(`delete from ${STAGE_TABLE} where source_file = $1`, [file.key]);
+        }
+        const rowsLoaded = skipped ? 0 : file.rowsStaged - warehouseErrors.count;
+        const errors = [...file.errors, ...warehouseErrors.errors]
+          .sort((a, b) => a.line - b.line)
+          .slice(0, MAX_ERRORS_KEPT_PER_FILE);
+        const status: FileLoadResult["status"] = skipped
+          ? "LOAD_FAILED"
+          : errorCount > 0
+            ? "PARTIALLY_LOADED"
+            : "LOADED";
+        results.push({ key: file.key, status, rowsParsed: file.rowsParsed, rowsLoaded, errorCount, errors });
+        historyRows.push({
+          key: file.key,
+          etag: file.etag,
+          size: file.size,
+          status,
+          rowsParsed: file.rowsParsed,
+          rowsLoaded,
+          errorCount,
+          firstError: errors[0],
+          loadedAt: file.loadedAt,
+        });
+      }
+      await connection.run(
+        `insert into raw.movies select record, source_file, file_row_number, loaded_at from ${STAGE_TABLE}` +
+          (rejected.size > 0 ? " where json_valid(record)" : ""),
+      );
+      await connection.run(`delete from ${STAGE_TABLE}`);
+      await appendHistory(connection, historyRows);
       await connection.run("commit");
       inTransaction = false;
+      batch.length = 0;
       batchBytes = 0;
       summary.phasesMs.insert += performance.now() - commitStart;
+      for (const result of results) report(result);
+    };
+    const report = (result: FileLoadResult): void => {
+      summary.rowsLoaded += result.rowsLoaded;
+      summary.rowsRejected += result.errorCount;
+      if (result.errorCount > 0) {
+        summary.filesWithErrors += 1;
+        const verdict =
+          result.status === "LOAD_FAILED"
+            ? "file skipped (ON_ERROR = SKIP_FILE)"
+            : `${result.rowsLoaded} good line(s) loaded (ON_ERROR = CONTINUE)`;
+        log(`${result.key}: ${result.errorCount} bad line(s), ${verdict}`);
+        for (const error of result.errors) log(`  ${error.file}:${error.line}: ${error.message}`);
+        if (result.errorCount > result.errors.length) {
+          log(`  ... and ${result.errorCount - result.errors.length} more`);
+        }
+      }
+      summary.files.push(result);
     };
     let lastProgress = performance.now();
     try {
       for (let index = 0; index < pending.length; index += 1) {
         if (performance.now() - lastProgress > 2000) {
           lastProgress = performance.now();
-          log(`${index}/${pending.length} new files, ${summary.rowsLoaded} rows so far`);
+          log(`${index}/${pending.length} new files, ${summary.rowsLoaded} rows committed so far`);
         }
         for (let ahead = index; ahead < Math.min(pending.length, index + readAhead); ahead += 1)
           readAt(ahead);
@@ -422,14 +536,9 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
         const parseStart = performance.now();
         const scanStart = new Date();
         const parsed = parseNdjson(object.key, content);
-        const skipFile = onError === "SKIP_FILE" && parsed.errorCount > 0;
-        const records = skipFile ? [] : parsed.records;
-        const status: FileLoadResult["status"] = skipFile
-          ? "LOAD_FAILED"
-          : parsed.errorCount > 0
-            ? "PARTIALLY_LOADED"
-            : "LOADED";
-        const etag = object.etag ?? createHash("md5").update(content).digest("hex");
+        const skipped = onError === "SKIP_FILE" && parsed.errorCount > 0;
+        const records = skipped ? [] : parsed.records;
+        const etag = object.etag ?? md5Hex(content);
         summary.phasesMs.parse += performance.now() - parseStart;
 
         const insertStart = performance.now();
@@ -442,47 +551,22 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
         } catch (error) {
           throw new Error(`loading ${object.key} failed: ${describe(error)}`, { cause: error });
         }
-        const first = parsed.errors[0];
-        pendingHistory.push({
+        summary.phasesMs.insert += performance.now() - insertStart;
+        batch.push({
           key: object.key,
           etag,
           size: content.length,
-          status,
-          rowsParsed: parsed.rowsParsed,
-          rowsLoaded: records.length,
-          errorCount: parsed.errorCount,
-          firstError: first,
           loadedAt: scanStart,
-        });
-        summary.phasesMs.insert += performance.now() - insertStart;
-        batchBytes += content.length;
-        if (batchBytes >= COMMIT_BATCH_BYTES) await commit();
-
-        const result: FileLoadResult = {
-          key: object.key,
-          status,
-          rowsParsed: parsed.rowsParsed,
-          rowsLoaded: records.length,
-          errorCount: parsed.errorCount,
           errors: parsed.errors,
-        };
+          errorCount: parsed.errorCount,
+          rowsParsed: parsed.rowsParsed,
+          rowsStaged: records.length,
+          skipped,
+        });
         summary.filesProcessed += 1;
         summary.bytes += content.length;
-        summary.rowsLoaded += result.rowsLoaded;
-        summary.rowsRejected += result.errorCount;
-        if (result.errorCount > 0) {
-          summary.filesWithErrors += 1;
-          const verdict =
-            result.status === "LOAD_FAILED"
-              ? "file skipped (ON_ERROR = SKIP_FILE)"
-              : `${result.rowsLoaded} good line(s) loaded (ON_ERROR = CONTINUE)`;
-          log(`${object.key}: ${result.errorCount} bad line(s), ${verdict}`);
-          for (const error of result.errors) log(`  ${error.file}:${error.line}: ${error.message}`);
-          if (result.errorCount > result.errors.length) {
-            log(`  ... and ${result.errorCount - result.errors.length} more`);
-          }
-        }
-        summary.files.push(result);
+        batchBytes += content.length;
+        if (batchBytes >= COMMIT_BATCH_BYTES) await commit();
       }
       if (inTransaction) await commit();
     } catch (error) {
@@ -492,7 +576,64 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
     summary.durationMs = performance.now() - started;
     return summary;
   } finally {
+    reasons.close();
     warehouse.close();
+  }
+}
+
+/**
+ * The staged lines DuckDB's JSON reader rejects, by file: the exact count, and the first lines (at
+ * most {@link MAX_ERRORS_KEPT_PER_FILE}) with DuckDB's own message.
+ */
+async function rejectedByWarehouse(
+  connection: DuckDBConnection,
+  reasons: JsonErrorReasons,
+): Promise<Map<string, { errors: LineError[]; count: number }>> {
+  const reader = await connection.runAndReadAll(
+    `select source_file, file_row_number, record::varchar from ${STAGE_TABLE}
+     where not json_valid(record) order by source_file, file_row_number`,
+  );
+  const byFile = new Map<string, { errors: LineError[]; count: number }>();
+  for (const [file, line, text] of reader.getRows()) {
+    const key = String(file);
+    const entry = byFile.get(key) ?? { errors: [], count: 0 };
+    byFile.set(key, entry);
+    entry.count += 1;
+    if (entry.errors.length < MAX_ERRORS_KEPT_PER_FILE) {
+      entry.errors.push({
+        file: key,
+        line: Number(line),
+        message: `invalid JSON (rejected by DuckDB's JSON reader): ${await reasons.of(String(text))}`,
+      });
+    }
+  }
+  return byFile;
+}
+
+/**
+ * DuckDB's reason for not reading a text as JSON, e.g. `Malformed JSON at byte 19 of input: no low
+ * surrogate in string.`, asked of a separate in-memory DuckDB (a failing statement would abort the
+ * load's transaction), opened on first use.
+ */
+class JsonErrorReasons {
+  private instance: DuckDBInstance | undefined;
+  private connection: DuckDBConnection | undefined;
+
+  async of(text: string): Promise<string> {
+    this.instance ??= await DuckDBInstance.create(":memory:");
+    this.connection ??= await this.instance.connect();
+    try {
+      await this.connection.run("select $1::json", [text]);
+      return "json_valid is false";
+    } catch (error) {
+      const first = describe(error).split("\n")[0] ?? "";
+      return first.replace(/^[A-Za-z ]*Error: /, "").replace(/\s*Input: .*$/, "");
+    }
+  }
+
+  close(): void {
+    this.connection?.closeSync();
+    this.instance?.closeSync();
   }
 }
 
@@ -517,7 +658,7 @@ function timestampTz(date: Date): DuckDBTimestampTZValue {
   return new DuckDBTimestampTZValue(BigInt(date.getTime()) * 1000n);
 }
 
-/** Appends a file's records to raw.movies in column-wise chunks (far fewer calls than value by value). */
+/** Appends a file's records to the stage table in column-wise chunks (far fewer calls than row by row). */
 async function appendRecords(
   connection: DuckDBConnection,
   key: string,
@@ -526,7 +667,7 @@ async function appendRecords(
 ): Promise<void> {
   if (records.length === 0) return;
   const loadedAt = timestampTz(scanStart);
-  const appender = await connection.createAppender("movies", "raw");
+  const appender = await connection.createAppender(STAGE_TABLE, "main", "temp");
   try {
     for (let start = 0; start < records.length; start += APPEND_CHUNK_ROWS) {
       const slice = records.slice(start, start + APPEND_CHUNK_ROWS);

@@ -1,4 +1,5 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parse as parseVega, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
@@ -434,8 +435,23 @@ export function reportFileNames(synthetic: boolean): ReportFiles {
   };
 }
 
-/** Writes CSV, JSON, SVG and HTML into `outDir` (created when missing); returns their paths. */
-export async function writeReport(outDir: string, mart: Mart, context: ReportContext): Promise<ReportFiles> {
+/** What {@link writeReport} wrote, and the outputs of an earlier run it deleted. */
+export interface WrittenReport {
+  files: ReportFiles;
+  /** Outputs of the other kind (synthetic vs real) an earlier run left in the folder, now deleted. */
+  staleRemoved: string[];
+}
+
+/**
+ * Writes CSV, JSON, SVG and HTML into `outDir` (created when missing); returns their paths. Outputs of
+ * the other kind left there by an earlier run (`demo_*` files when the data is real, the unprefixed
+ * ones when it is synthetic) are deleted, so the folder only ever holds this run's answer.
+ */
+export async function writeReport(
+  outDir: string,
+  mart: Mart,
+  context: ReportContext,
+): Promise<WrittenReport> {
   await mkdir(outDir, { recursive: true });
   const names = reportFileNames(context.synthetic);
   const files: ReportFiles = {
@@ -449,5 +465,12 @@ export async function writeReport(outDir: string, mart: Mart, context: ReportCon
   await writeFile(files.json, toJson(mart));
   await writeFile(files.svg, svg);
   await writeFile(files.html, renderHtml(mart, svg, context));
-  return files;
+  const staleRemoved: string[] = [];
+  for (const name of Object.values(reportFileNames(!context.synthetic))) {
+    const path = join(outDir, name);
+    if (!existsSync(path)) continue;
+    await rm(path, { force: true });
+    staleRemoved.push(path);
+  }
+  return { files, staleRemoved };
 }

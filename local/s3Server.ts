@@ -1,11 +1,17 @@
 import { mkdir } from "node:fs/promises";
+import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 
 /** The part of s3rver's API this wrapper uses (the package ships no type declarations). */
 interface S3rverInstance {
-  run(): Promise<AddressInfo>;
-  close(): Promise<void>;
+  /** Creates the configured buckets in the store (the first half of s3rver's `run()`). */
+  configureBuckets(): Promise<void>;
+  /**
+   * Creates the HTTP server and calls its `listen(...args)` (the second half of `run()`); with a
+   * callback as last argument it returns the server at once.
+   */
+  listen(port: number, address: string, callback: () => void): Server;
 }
 type S3rverConstructor = new (options: {
   address: string;
@@ -47,9 +53,23 @@ export interface S3Server {
 /** Credentials s3rver accepts (it checks signatures against these). */
 export const S3_SERVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
 
+/** The server could not listen on its port; `code` is the system error code (`EADDRINUSE`, `EACCES`, ...). */
+export class S3ServerStartError extends Error {
+  override readonly name = "S3ServerStartError";
+  constructor(
+    readonly port: number,
+    readonly code: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /**
  * Starts s3rver (an S3-compatible server backed by a directory) on 127.0.0.1. Clients reach it with
- * path-style addressing and the credentials in {@link S3_SERVER_CREDENTIALS}.
+ * path-style addressing and the credentials in {@link S3_SERVER_CREDENTIALS}. Rejects with an
+ * {@link S3ServerStartError} when the port cannot be listened on (e.g. it is already in use).
  */
 export async function startS3Server(options: S3ServerOptions): Promise<S3Server> {
   const buckets = options.buckets ?? [];
@@ -60,16 +80,36 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
       );
     }
   }
+  const port = options.port ?? 0;
   await mkdir(options.directory, { recursive: true });
   const S3rver = require("s3rver") as S3rverConstructor;
   const server = new S3rver({
     address: "127.0.0.1",
-    port: options.port ?? 0,
+    port,
     directory: options.directory,
     silent: true,
     configureBuckets: buckets.map((name) => ({ name })),
   });
-  const address = await server.run();
+  // s3rver's run() listens without an error listener, so a busy port becomes an uncaught exception;
+  // its two halves are called here instead, with the listen error turned into a rejection.
+  await server.configureBuckets();
+  const httpServer = await new Promise<Server>((resolve, reject) => {
+    const listening: Server = server.listen(port, "127.0.0.1", () => {
+      listening.off("error", onError);
+      resolve(listening);
+    });
+    function onError(error: NodeJS.ErrnoException): void {
+      const reason =
+        error.code === "EADDRINUSE"
+          ? `port ${port} on 127.0.0.1 is already in use`
+          : error.code === "EACCES"
+            ? `not allowed to listen on port ${port} on 127.0.0.1`
+            : `cannot listen on port ${port} on 127.0.0.1: ${error.message}`;
+      reject(new S3ServerStartError(port, error.code, `S3-compatible server: ${reason}`, { cause: error }));
+    }
+    listening.once("error", onError);
+  });
+  const address = httpServer.address() as AddressInfo;
   let closed = false;
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
@@ -77,7 +117,9 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     async close() {
       if (closed) return;
       closed = true;
-      await server.close();
+      await new Promise<void>((resolve, reject) =>
+        httpServer.close((error) => (error ? reject(error) : resolve())),
+      );
     },
   };
 }

@@ -1,6 +1,5 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { randomBytes } from "node:crypto";
-import { createServer as createNetServer } from "node:net";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -192,16 +191,6 @@ function display(path: string): string {
   return rel !== "" && !rel.startsWith("..") ? rel : path;
 }
 
-/** Fails with EADDRINUSE / EACCES when `port` cannot be listened on (0 always can). */
-async function probePort(port: number): Promise<void> {
-  if (port === 0) return;
-  await new Promise<void>((resolvePromise, reject) => {
-    const probe = createNetServer();
-    probe.once("error", reject);
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolvePromise()));
-  });
-}
-
 async function startServer<T>(
   what: string,
   port: number,
@@ -209,8 +198,6 @@ async function startServer<T>(
   start: () => Promise<T>,
 ): Promise<T> {
   try {
-    // Probe first: s3rver reports a listen error as an uncaught exception, not as a rejection.
-    await probePort(port);
     return await start();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -494,7 +481,14 @@ export async function runLocalStack(options: LocalStackOptions = {}): Promise<Lo
     };
     try {
       mart = await readMart(databasePath);
-      files = await writeReport(outDir, mart, context);
+      let staleRemoved: string[];
+      ({ files, staleRemoved } = await writeReport(outDir, mart, context));
+      if (staleRemoved.length > 0) {
+        progress.detail(
+          `deleted the ${synthetic ? "real-data" : "synthetic demo"} outputs of an earlier run: ` +
+            staleRemoved.map(display).join(", "),
+        );
+      }
     } catch (error) {
       throw new LocalStackError("answer", describeError(error), { cause: error });
     }

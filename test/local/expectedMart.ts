@@ -1,20 +1,28 @@
 /**
- * An independent computation of `mart__genre_roi` from raw records, in plain TypeScript, following the
- * documented rules of the dbt project (not its SQL): the latest record of each movie wins, 0 means
- * unknown, ROI only when both figures reach the plausibility threshold, a movie counts in each of its
- * genres, a genre needs `min_movies_per_genre` movies with an ROI, ranks are SQL `rank()` (ties share a
- * rank, then a gap), ROI-like outputs are rounded to 4 places.
+ * What `mart__genre_roi` must contain for the raw records a local-stack run loaded, computed without
+ * SQL by the dbt suite's restatement of the models' rules (`test/dbt/expectations.ts`): the latest
+ * record of each movie wins (by `_extracted_at`, then load time, then object key, then line: later
+ * wins), 0 means unknown, an ROI only for plausible figures, a movie counts in each of its genres, a
+ * genre needs `min_movies_per_genre` movies with an ROI, ranks are SQL `rank()` on exact values.
+ *
+ * Figures are exact here; the mart rounds its ROI-like columns to {@link MART_DIGITS} places, so a
+ * comparison rounds the exact figure the way SQL `round` does ({@link roundLikeSql}) and then wants
+ * equality: rounding anywhere before the last step would show.
  */
 import { readFileSync } from "node:fs";
 import { parse as parseYaml } from "yaml";
+import { expectedGenreRoi, expectedStaging, type GenreRoi, type RawRow } from "../dbt/expectations";
 
-/** A raw record with where it was loaded from (for the latest-record tie-breaks). */
+/** A raw record as loaded: the JSON object and the columns the loader adds. */
 export interface RawRecord {
   record: Record<string, unknown>;
   sourceFile: string;
   fileRowNumber: number;
+  /** `loaded_at` of the record's file, ISO-8601. */
+  loadedAt: string;
 }
 
+/** One expected mart row: the mart's columns, with exact (unrounded) figures. */
 export interface ExpectedGenre {
   genre_name: string;
   total_movies: number;
@@ -35,6 +43,28 @@ export interface ExpectedGenre {
   median_roi_rank: number;
 }
 
+/** Decimal places of the mart's rounded columns (`round(x, 4)` in mart__genre_roi.sql). */
+export const MART_DIGITS = 4;
+
+/** The mart's columns that are rounded to {@link MART_DIGITS} places; every other one is exact. */
+export const ROUNDED_COLUMNS: ReadonlySet<string> = new Set([
+  "avg_roi",
+  "median_roi",
+  "min_roi",
+  "max_roi",
+  "portfolio_roi",
+  "avg_popularity",
+  "avg_vote_average",
+  "avg_vote_count",
+  "pct_profitable",
+]);
+
+/** SQL `round(value, digits)` on a double: half away from zero. */
+export function roundLikeSql(value: number, digits = MART_DIGITS): number {
+  const scale = 10 ** digits;
+  return (Math.sign(value) * Math.round(Math.abs(value) * scale)) / scale;
+}
+
 /** The dbt project's variables, read from dbt_project.yml (the single source of the rule parameters). */
 export function dbtVars(): { minMoviesPerGenre: number; minPlausibleUsd: number } {
   const project = parseYaml(
@@ -50,123 +80,61 @@ export function dbtVars(): { minMoviesPerGenre: number; minPlausibleUsd: number 
   return { minMoviesPerGenre, minPlausibleUsd };
 }
 
-const round4 = (value: number): number => Math.round(value * 1e4) / 1e4;
-
-function median(sorted: number[]): number {
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+function toMartRow(genre: GenreRoi): ExpectedGenre {
+  return {
+    genre_name: genre.genreName,
+    total_movies: genre.totalMovies,
+    avg_roi: genre.avgRoi,
+    median_roi: genre.medianRoi,
+    min_roi: genre.minRoi,
+    max_roi: genre.maxRoi,
+    portfolio_roi: genre.portfolioRoi,
+    total_budget: genre.totalBudget,
+    total_revenue: genre.totalRevenue,
+    total_profit: genre.totalProfit,
+    avg_popularity: genre.avgPopularity,
+    avg_vote_average: genre.avgVoteAverage,
+    avg_vote_count: genre.avgVoteCount,
+    pct_profitable: genre.pctProfitable,
+    roi_rank: genre.roiRank,
+    portfolio_roi_rank: genre.portfolioRoiRank,
+    median_roi_rank: genre.medianRoiRank,
+  };
 }
 
-function ranks(values: number[]): number[] {
-  return values.map((value) => 1 + values.filter((other) => other > value).length);
+/** The expected mart rows for raw records as loaded (duplicates included), best portfolio ROI first. */
+export function expectedMartFromRaw(
+  records: readonly RawRecord[],
+  vars: { minMoviesPerGenre: number; minPlausibleUsd: number },
+): ExpectedGenre[] {
+  const rows: RawRow[] = records.map((raw) => ({
+    recordText: JSON.stringify(raw.record),
+    record: raw.record,
+    sourceFile: raw.sourceFile,
+    fileRowNumber: raw.fileRowNumber,
+    loadedAt: raw.loadedAt,
+  }));
+  return expectedGenreRoi(expectedStaging(rows, vars.minPlausibleUsd), vars.minMoviesPerGenre)
+    .map(toMartRow)
+    .sort(
+      (a, b) =>
+        a.portfolio_roi_rank - b.portfolio_roi_rank ||
+        (a.genre_name < b.genre_name ? -1 : a.genre_name > b.genre_name ? 1 : 0),
+    );
 }
 
-/** The latest record per movie id: by `_extracted_at`, then source file (later first), then row. */
-export function latestPerMovie(records: RawRecord[]): Map<number, Record<string, unknown>> {
-  const best = new Map<number, RawRecord>();
-  for (const candidate of records) {
-    const id = candidate.record["id"];
-    if (typeof id !== "number") continue;
-    const current = best.get(id);
-    if (current === undefined) {
-      best.set(id, candidate);
-      continue;
-    }
-    const a = String(candidate.record["_extracted_at"]);
-    const b = String(current.record["_extracted_at"]);
-    const newer =
-      a !== b
-        ? Date.parse(a) > Date.parse(b)
-        : candidate.sourceFile !== current.sourceFile
-          ? candidate.sourceFile > current.sourceFile
-          : candidate.fileRowNumber < current.fileRowNumber;
-    if (newer) best.set(id, candidate);
-  }
-  return new Map([...best].map(([id, raw]) => [id, raw.record]));
-}
-
-/** The expected mart rows, best portfolio ROI first (then genre name). */
+/** The expected mart rows for movies landed once each (one record per movie). */
 export function expectedMart(
   movies: Iterable<Record<string, unknown>>,
   vars: { minMoviesPerGenre: number; minPlausibleUsd: number },
 ): ExpectedGenre[] {
-  interface MovieWithRoi {
-    budget: number;
-    revenue: number;
-    roi: number;
-    popularity: number;
-    voteAverage: number;
-    voteCount: number;
-  }
-  const byGenre = new Map<string, MovieWithRoi[]>();
-  for (const movie of movies) {
-    const budget = Number(movie["budget"]);
-    const revenue = Number(movie["revenue"]);
-    if (budget === 0 || revenue === 0) continue; // unknown figure: no ROI
-    if (budget < vars.minPlausibleUsd || revenue < vars.minPlausibleUsd) continue; // implausible: no ROI
-    const withRoi: MovieWithRoi = {
-      budget,
-      revenue,
-      roi: (revenue - budget) / budget,
-      popularity: Number(movie["popularity"]),
-      voteAverage: Number(movie["vote_average"]),
-      voteCount: Number(movie["vote_count"]),
-    };
-    for (const genre of (movie["genres"] as { name: string }[]) ?? []) {
-      const list = byGenre.get(genre.name) ?? [];
-      list.push(withRoi);
-      byGenre.set(genre.name, list);
-    }
-  }
-  const sum = (xs: number[]): number => xs.reduce((total, x) => total + x, 0);
-  const genres = [...byGenre]
-    .filter(([, list]) => list.length >= vars.minMoviesPerGenre)
-    .map(([name, list]) => {
-      const rois = list.map((m) => m.roi).sort((a, b) => a - b);
-      const totalBudget = sum(list.map((m) => m.budget));
-      const totalRevenue = sum(list.map((m) => m.revenue));
-      return {
-        name,
-        count: list.length,
-        avgRoi: sum(rois) / rois.length,
-        medianRoi: median(rois),
-        minRoi: rois[0] as number,
-        maxRoi: rois[rois.length - 1] as number,
-        portfolioRoi: (totalRevenue - totalBudget) / totalBudget,
-        totalBudget,
-        totalRevenue,
-        avgPopularity: sum(list.map((m) => m.popularity)) / list.length,
-        avgVoteAverage: sum(list.map((m) => m.voteAverage)) / list.length,
-        avgVoteCount: sum(list.map((m) => m.voteCount)) / list.length,
-        pctProfitable: list.filter((m) => m.revenue > m.budget).length / list.length,
-      };
-    });
-  const roiRanks = ranks(genres.map((g) => g.avgRoi));
-  const portfolioRanks = ranks(genres.map((g) => g.portfolioRoi));
-  const medianRanks = ranks(genres.map((g) => g.medianRoi));
-  return genres
-    .map((g, i) => ({
-      genre_name: g.name,
-      total_movies: g.count,
-      avg_roi: round4(g.avgRoi),
-      median_roi: round4(g.medianRoi),
-      min_roi: round4(g.minRoi),
-      max_roi: round4(g.maxRoi),
-      portfolio_roi: round4(g.portfolioRoi),
-      total_budget: g.totalBudget,
-      total_revenue: g.totalRevenue,
-      total_profit: g.totalRevenue - g.totalBudget,
-      avg_popularity: round4(g.avgPopularity),
-      avg_vote_average: round4(g.avgVoteAverage),
-      avg_vote_count: round4(g.avgVoteCount),
-      pct_profitable: round4(g.pctProfitable),
-      roi_rank: roiRanks[i] as number,
-      portfolio_roi_rank: portfolioRanks[i] as number,
-      median_roi_rank: medianRanks[i] as number,
-    }))
-    .sort((a, b) => a.portfolio_roi_rank - b.portfolio_roi_rank || (a.genre_name < b.genre_name ? -1 : 1));
+  const records = [...movies].map((record, index) => ({
+    record,
+    sourceFile: "raw/movies/2026-01-01/movies_06-00-00.json",
+    fileRowNumber: index + 1,
+    loadedAt: "2026-01-01T06:05:00.000Z",
+  }));
+  return expectedMartFromRaw(records, vars);
 }
 
 /** Genres that have at least one movie with an ROI but fewer than the threshold. */

@@ -123,6 +123,96 @@ describe("raw loader", () => {
       assert.deepEqual(history, [{ status: "LOAD_FAILED", parsed: 3, loaded: 0, errors: 1, line: 2 }]);
     });
 
+    it("rejects, with file and line, a line JavaScript parses but DuckDB's JSON reader does not (lone surrogate)", async () => {
+      const key = "raw/movies/2026-05-01/movies_06-00-00.json";
+      // "\ud800" is a lone surrogate escape: JSON.parse accepts it, DuckDB's JSON reader does not.
+      await put(key, '{"id":1}\n{"id":2,"title":"\\ud800"}\n{"id":3}\n{"id":\n');
+      const source = folderRawSource({ directory: bucketDir });
+      const messages: string[] = [];
+
+      const summary = await loadRawFiles({ databasePath, source, log: (line) => messages.push(line) });
+
+      assert.equal(summary.files[0]?.status, "PARTIALLY_LOADED");
+      assert.deepEqual([summary.rowsLoaded, summary.rowsRejected], [2, 2]);
+      assert.deepEqual(
+        summary.files[0]?.errors.map((error) => [error.line, error.message.split(":")[0]]),
+        [
+          [2, "invalid JSON (rejected by DuckDB's JSON reader)"],
+          [4, "invalid JSON"],
+        ],
+      );
+      assert.match(summary.files[0]?.errors[0]?.message ?? "", /surrogate/);
+      assert.ok(messages.some((line) => line.includes(`${key}:2: invalid JSON (rejected by DuckDB`)));
+      // Every loaded record is readable by the warehouse's JSON functions (what dbt's models use).
+      assert.deepEqual(
+        await rows(
+          databasePath,
+          "select (record ->> '$.id')::integer as id, file_row_number::integer as line from raw.movies order by 1",
+        ),
+        [
+          { id: 1, line: 1 },
+          { id: 3, line: 3 },
+        ],
+      );
+      assert.deepEqual(
+        await rows(
+          databasePath,
+          "select status, row_count::integer as loaded, error_count::integer as errors, first_error_line_number::integer as line from raw.load_history",
+        ),
+        [{ status: "PARTIALLY_LOADED", loaded: 2, errors: 2, line: 2 }],
+      );
+    });
+
+    it("SKIP_FILE skips a file whose only bad line is one DuckDB rejects, and loads the other files of the batch", async () => {
+      await put("raw/movies/2026-05-01/movies_06-00-00.json", '{"id":1}\n{"id":2,"title":"a\\udc00"}\n');
+      await put("raw/movies/2026-05-02/movies_06-00-00.json", '{"id":3}\n');
+      const source = folderRawSource({ directory: bucketDir });
+
+      const summary = await loadRawFiles({ databasePath, source, onError: "SKIP_FILE" });
+
+      assert.deepEqual(
+        summary.files.map((file) => [file.status, file.rowsLoaded, file.errorCount]),
+        [
+          ["LOAD_FAILED", 0, 1],
+          ["LOADED", 1, 0],
+        ],
+      );
+      assert.deepEqual(
+        await rows(databasePath, "select (record ->> '$.id')::integer as id from raw.movies"),
+        [{ id: 3 }],
+      );
+      assert.deepEqual(
+        await rows(
+          databasePath,
+          "select status, first_error_line_number::integer as line from raw.load_history order by file_name",
+        ),
+        [
+          { status: "LOAD_FAILED", line: 2 },
+          { status: "LOADED", line: null },
+        ],
+      );
+    });
+
+    it("notices a loaded folder file rewritten with other content of the same size", async () => {
+      const key = "raw/movies/2026-05-01/movies_06-00-00.json";
+      await put(key, '{"id":1}\n');
+      const source = folderRawSource({ directory: bucketDir });
+      await loadRawFiles({ databasePath, source });
+      const unchanged = await loadRawFiles({ databasePath, source });
+      await put(key, '{"id":2}\n');
+      const messages: string[] = [];
+
+      const rewritten = await loadRawFiles({ databasePath, source, log: (line) => messages.push(line) });
+
+      assert.deepEqual([unchanged.filesAlreadyLoaded, unchanged.filesChangedAfterLoad], [1, 0]);
+      assert.deepEqual([rewritten.filesAlreadyLoaded, rewritten.filesChangedAfterLoad], [0, 1]);
+      assert.equal(rewritten.files[0]?.status, "CHANGED_AFTER_LOAD");
+      assert.ok(messages.some((line) => line.includes(key) && line.includes("same size, other content")));
+      assert.deepEqual(await rows(databasePath, "select record::varchar as record from raw.movies"), [
+        { record: '{"id":1}' },
+      ]);
+    });
+
     it("does not reload a file that changed after it was loaded, and says so", async () => {
       const key = "raw/movies/2026-05-01/movies_06-00-00.json";
       await put(key, '{"id":1}\n');

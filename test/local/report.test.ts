@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { existsSync, readdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   chartSpec,
   formatRoi,
@@ -11,6 +15,7 @@ import {
   TMDB_ATTRIBUTION,
   toCsv,
   toJson,
+  writeReport,
   type Mart,
 } from "../../local/report";
 
@@ -124,5 +129,22 @@ describe("report", () => {
       "genre_roi.svg",
       "report.html",
     ]);
+  });
+
+  it("deletes an earlier run's outputs of the other kind when writing, so stale demo files cannot linger", async () => {
+    const outDir = await mkdtemp(join(tmpdir(), "tmdb-roi-report-"));
+    try {
+      const fromDemo = await writeReport(outDir, mart, demo);
+      const fromReal = await writeReport(outDir, mart, real);
+      assert.deepEqual(fromDemo.staleRemoved, []);
+      assert.deepEqual(fromReal.staleRemoved.sort(), Object.values(fromDemo.files).sort());
+      assert.deepEqual(readdirSync(outDir).sort(), Object.values(reportFileNames(false)).sort());
+      const backToDemo = await writeReport(outDir, mart, demo);
+      assert.deepEqual(backToDemo.staleRemoved.sort(), Object.values(fromReal.files).sort());
+      for (const path of Object.values(backToDemo.files)) assert.ok(existsSync(path));
+      assert.deepEqual(readdirSync(outDir).sort(), Object.values(reportFileNames(true)).sort());
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
   });
 });

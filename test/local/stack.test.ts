@@ -18,11 +18,20 @@ import {
   runLocalStack,
   type LocalStackOptions,
 } from "../../local/stack";
-import { TMDB_ATTRIBUTION } from "../../local/report";
+import { reportFileNames, TMDB_ATTRIBUTION } from "../../local/report";
 import { startTmdbServer } from "../../local/tmdbServer";
 import { buildCatalog, movieRange } from "../support/catalog";
 import { openWarehouse } from "../../local/warehouse";
-import { dbtVars, expectedMart, genresBelowThreshold, latestPerMovie, type RawRecord } from "./expectedMart";
+import {
+  dbtVars,
+  expectedMart,
+  expectedMartFromRaw,
+  genresBelowThreshold,
+  roundLikeSql,
+  ROUNDED_COLUMNS,
+  type ExpectedGenre,
+  type RawRecord,
+} from "./expectedMart";
 
 /** The environment without anything that would point a run at real TMDB or the user's state. */
 function isolatedEnv(): NodeJS.ProcessEnv {
@@ -44,26 +53,40 @@ async function query(databasePath: string, sql: string): Promise<Record<string, 
   }
 }
 
-/** Mart rows equal the expected ones: integers exactly, rounded ROI-like figures to their 4th decimal. */
-function assertMartEquals(actual: Record<string, unknown>[], expected: Record<string, unknown>[]): void {
+/**
+ * Mart rows equal the expected ones: same genres in the same order, same columns; integers exactly,
+ * and each rounded column equal to the exact expected figure rounded the way SQL `round` does.
+ */
+function assertMartEquals(actual: Record<string, unknown>[], expected: ExpectedGenre[]): void {
   assert.deepEqual(
     actual.map((row) => row["genre_name"]),
-    expected.map((row) => row["genre_name"]),
+    expected.map((row) => row.genre_name),
   );
   expected.forEach((want, i) => {
     const got = actual[i] as Record<string, unknown>;
+    assert.deepEqual(Object.keys(got), Object.keys(want));
     for (const [column, value] of Object.entries(want)) {
-      if (typeof value === "number" && !Number.isInteger(value)) {
-        const diff = Math.abs(Number(got[column]) - value);
+      const where = `${want.genre_name}.${column}`;
+      if (ROUNDED_COLUMNS.has(column)) {
+        const rounded = roundLikeSql(value as number);
         assert.ok(
-          diff <= 1.0001e-4,
-          `${String(want["genre_name"])}.${column}: got ${String(got[column])}, want ${value}`,
+          typeof got[column] === "number" && Math.abs(got[column] - rounded) <= 1e-9,
+          `${where}: got ${String(got[column])}, want ${rounded} (exact ${String(value)})`,
         );
       } else {
-        assert.equal(got[column], value, `${String(want["genre_name"])}.${column}`);
+        assert.equal(got[column], value, where);
       }
     }
   });
+}
+
+/** Load time of each loaded file, from the load history. */
+async function loadTimes(databasePath: string): Promise<Map<string, string>> {
+  const history = await query(
+    databasePath,
+    "select file_name, epoch_ms(last_load_time)::double as ms from raw.load_history",
+  );
+  return new Map(history.map((row) => [String(row["file_name"]), new Date(Number(row["ms"])).toISOString()]));
 }
 
 function withFinancials(movie: Record<string, unknown>): boolean {
@@ -115,7 +138,7 @@ describe("local stack (npm start)", function () {
       // The fixture exercises the threshold: genres exactly at it are in, smaller ones are out.
       assert.ok(expected.some((genre) => genre.total_movies === vars.minMoviesPerGenre));
       assert.ok(genresBelowThreshold(catalog.details.values(), vars).length > 0);
-      assertMartEquals(first.mart.rows, expected as unknown as Record<string, unknown>[]);
+      assertMartEquals(first.mart.rows, expected);
     });
 
     it("writes CSV, JSON, SVG and HTML that carry the mart and say the data is synthetic", () => {
@@ -166,6 +189,10 @@ describe("local stack (npm start)", function () {
       const token = "a-real-looking-read-access-token";
       const tmdb = await startTmdbServer({ catalog: buildCatalog(details), token });
       const lines: string[] = [];
+      // Outputs of an earlier run on the demo catalog.
+      const staleDemo = Object.values(reportFileNames(true)).map((name) => join(dirs.outDir, name));
+      await mkdir(dirs.outDir, { recursive: true });
+      for (const path of staleDemo) await writeFile(path, "SYNTHETIC DEMO DATA");
       try {
         const result = await runLocalStack({
           ...dirs,
@@ -179,10 +206,14 @@ describe("local stack (npm start)", function () {
         assert.ok(result.files.csv.endsWith(`${join("out", "genre_roi.csv")}`));
         assert.ok(lines.some((line) => line.includes(`the TMDB API at ${tmdb.baseUrl}`)));
         assert.ok(!lines.some((line) => line.includes("SYNTHETIC")));
+        for (const path of staleDemo) assert.equal(existsSync(path), false, `${path} is left over`);
+        assert.ok(
+          lines.some((line) => line.includes("deleted the synthetic demo outputs of an earlier run")),
+        );
         assert.equal(tmdb.stats.byStatus[401] ?? 0, 0);
         const expected = expectedMart(details, vars);
         assert.ok(expected.length > 0);
-        assertMartEquals(result.mart.rows, expected as unknown as Record<string, unknown>[]);
+        assertMartEquals(result.mart.rows, expected);
       } finally {
         await tmdb.close();
       }
@@ -197,15 +228,23 @@ describe("local stack (npm start)", function () {
       .slice(0, 10)
       .map((movie) => ({ ...movie, revenue: Number(movie["revenue"]) * 2 + 1 }));
     const dayTwo = [...reExtracted, ...movies.slice(40)];
+    const withRoi = (movie: Record<string, unknown>): boolean =>
+      Number(movie["budget"]) >= vars.minPlausibleUsd &&
+      Number(movie["revenue"]) >= vars.minPlausibleUsd &&
+      (movie["genres"] as unknown[]).length > 0;
+    // Re-extracted within one run: the same _extracted_at in the same file; the later line wins.
+    const sameRunCopy = dayTwo.slice(10).find(withRoi) as Record<string, unknown>;
     const fileOne = "raw/movies/2026-05-01/movies_06-00-00.json";
     const fileTwo = "raw/movies/2026-05-02/movies_06-00-00.json";
     const emptyFile = "raw/movies/2026-05-02/movies_07-00-00.json";
     const corruptLine = 4;
+    const loneSurrogateLine = 7;
     let dirs: Awaited<ReturnType<typeof tempDirs>>;
     let rawDir: string;
+    let databasePath: string;
     let first: Awaited<ReturnType<typeof runLocalStack>>;
     const lines: string[] = [];
-    const expectedRaw: RawRecord[] = [];
+    const loaded: Omit<RawRecord, "loadedAt">[] = [];
 
     async function writeRaw(key: string, content: string): Promise<void> {
       const path = join(rawDir, ...key.split("/"));
@@ -213,25 +252,48 @@ describe("local stack (npm start)", function () {
       await writeFile(path, content);
     }
 
+    /** The loaded records with their files' load times, as the oracle needs them. */
+    async function loadedRecords(): Promise<RawRecord[]> {
+      const times = await loadTimes(databasePath);
+      return loaded.map((raw) => ({ ...raw, loadedAt: times.get(raw.sourceFile) as string }));
+    }
+
     before(async () => {
       dirs = await tempDirs();
       roots.push(dirs.root);
       rawDir = join(dirs.root, "bucket-export");
+      databasePath = join(dirs.stateDir, "warehouse.duckdb");
+      assert.ok(sameRunCopy, "the catalog has a movie with an ROI to re-extract");
       const one = dayOne.map((movie) => ({ ...movie, _extracted_at: "2026-05-01T06:00:03.000Z" }));
-      const two = dayTwo.map((movie) => ({ ...movie, _extracted_at: "2026-05-02T06:00:03.000Z" }));
-      const twoLines = two.map((record) => JSON.stringify(record));
-      twoLines.splice(corruptLine - 1, 0, '{"id": 99999999, "budget": 5000000, "revenue": ');
-      one.forEach((record, i) => expectedRaw.push({ record, sourceFile: fileOne, fileRowNumber: i + 1 }));
+      const two = [...dayTwo, { ...sameRunCopy, revenue: Number(sameRunCopy["revenue"]) * 3 }].map(
+        (movie) => ({ ...movie, _extracted_at: "2026-05-02T06:00:03.000Z" }),
+      );
+      const twoLines: { text: string; good: boolean }[] = two.map((record) => ({
+        text: JSON.stringify(record),
+        good: true,
+      }));
+      twoLines.splice(corruptLine - 1, 0, {
+        text: '{"id": 99999999, "budget": 5000000, "revenue": ',
+        good: false,
+      });
+      // Valid for JSON.parse, not for DuckDB's JSON reader (a lone surrogate escape): loaded, it would
+      // break every later dbt build.
+      twoLines.splice(loneSurrogateLine - 1, 0, {
+        text: JSON.stringify({ ...two[0], id: 99999998 }).replace('"title":"', '"title":"\\ud800'),
+        good: false,
+      });
+      assert.match(twoLines[loneSurrogateLine - 1]?.text ?? "", /"title":"\\ud800/);
+      one.forEach((record, i) => loaded.push({ record, sourceFile: fileOne, fileRowNumber: i + 1 }));
       twoLines.forEach((line, i) => {
-        if (i !== corruptLine - 1)
-          expectedRaw.push({
-            record: JSON.parse(line) as Record<string, unknown>,
+        if (line.good)
+          loaded.push({
+            record: JSON.parse(line.text) as Record<string, unknown>,
             sourceFile: fileTwo,
             fileRowNumber: i + 1,
           });
       });
       await writeRaw(fileOne, one.map((record) => `${JSON.stringify(record)}\n`).join(""));
-      await writeRaw(fileTwo, `${twoLines.join("\n")}\n`);
+      await writeRaw(fileTwo, `${twoLines.map((line) => line.text).join("\n")}\n`);
       await writeRaw(emptyFile, "");
       // Outside the pipe's prefix or not a .json object: never loaded.
       await writeRaw("rejects/movies/2026-05-02/movies_06-00-00.json", "not json at all\n");
@@ -245,44 +307,57 @@ describe("local stack (npm start)", function () {
       });
     });
 
-    it("loads the good lines, reports the corrupt one with file and line, and records the empty file", async () => {
+    it("loads the good lines, reports each bad one with file and line, and records the empty file", async () => {
+      const fileTwoRows = dayTwo.length + 1;
       assert.equal(first.extraction, null);
       assert.equal(first.load.filesProcessed, 3);
-      assert.equal(first.load.rowsLoaded, dayOne.length + dayTwo.length);
-      assert.equal(first.load.rowsRejected, 1);
+      assert.equal(first.load.rowsLoaded, dayOne.length + fileTwoRows);
+      assert.equal(first.load.rowsRejected, 2);
       const byKey = new Map(first.load.files.map((file) => [file.key, file]));
       assert.equal(byKey.get(fileOne)?.status, "LOADED");
       assert.equal(byKey.get(fileTwo)?.status, "PARTIALLY_LOADED");
-      assert.equal(byKey.get(fileTwo)?.errors[0]?.line, corruptLine);
+      assert.deepEqual(
+        byKey.get(fileTwo)?.errors.map((error) => error.line),
+        [corruptLine, loneSurrogateLine],
+      );
       assert.equal(byKey.get(emptyFile)?.status, "LOADED");
       assert.equal(byKey.get(emptyFile)?.rowsLoaded, 0);
-      assert.ok(
-        lines.some((line) => line.includes(`${fileTwo}:${corruptLine}: invalid JSON`)),
-        lines.join("\n"),
-      );
+      for (const line of [corruptLine, loneSurrogateLine])
+        assert.ok(
+          lines.some((text) => text.includes(`${fileTwo}:${line}: invalid JSON`)),
+          lines.join("\n"),
+        );
       const history = await query(
-        join(dirs.stateDir, "warehouse.duckdb"),
+        databasePath,
         "select file_name, status, row_count::integer as rows, error_count::integer as errors, first_error_line_number::integer as line from raw.load_history order by file_name",
       );
       assert.deepEqual(history, [
         { file_name: fileOne, status: "LOADED", rows: dayOne.length, errors: 0, line: null },
-        { file_name: fileTwo, status: "PARTIALLY_LOADED", rows: dayTwo.length, errors: 1, line: corruptLine },
+        { file_name: fileTwo, status: "PARTIALLY_LOADED", rows: fileTwoRows, errors: 2, line: corruptLine },
         { file_name: emptyFile, status: "LOADED", rows: 0, errors: 0, line: null },
       ]);
       const rows = await query(
-        join(dirs.stateDir, "warehouse.duckdb"),
+        databasePath,
         `select file_row_number::integer as line from raw.movies where source_file = '${fileTwo}' order by 1`,
       );
       assert.deepEqual(
         rows.map((row) => row["line"]),
-        expectedRaw.filter((raw) => raw.sourceFile === fileTwo).map((raw) => raw.fileRowNumber),
+        loaded.filter((raw) => raw.sourceFile === fileTwo).map((raw) => raw.fileRowNumber),
       );
     });
 
-    it("builds the mart from the latest record of each movie", () => {
-      const expected = expectedMart(latestPerMovie(expectedRaw).values(), vars);
+    it("builds the mart from the latest record of each movie, the later line winning within a file", async () => {
+      const expected = expectedMartFromRaw(await loadedRecords(), vars);
       assert.ok(expected.length > 0);
-      assertMartEquals(first.mart.rows, expected as unknown as Record<string, unknown>[]);
+      assertMartEquals(first.mart.rows, expected);
+      const [staged] = await query(
+        databasePath,
+        `select revenue::bigint as revenue, file_row_number::integer as line from staging.stg__movies where movie_id = ${String(sameRunCopy["id"])}`,
+      );
+      assert.deepEqual(staged, {
+        revenue: BigInt(Number(sameRunCopy["revenue"]) * 3),
+        line: loaded.filter((raw) => raw.sourceFile === fileTwo).at(-1)?.fileRowNumber,
+      });
     });
 
     it("a second run on the same folder loads nothing new and leaves the mart unchanged", async () => {
@@ -297,6 +372,29 @@ describe("local stack (npm start)", function () {
       assert.equal(second.load.filesAlreadyLoaded, 3);
       assert.equal(second.load.rowsLoaded, 0);
       assert.deepEqual(second.mart, first.mart);
+    });
+
+    it("a file loaded later wins a tie on _extracted_at, even under an earlier key", async () => {
+      const lateKey = "raw/movies/2026-04-30/movies_06-00-00.json";
+      const late = {
+        ...sameRunCopy,
+        revenue: Number(sameRunCopy["revenue"]) * 5,
+        _extracted_at: "2026-05-02T06:00:03.000Z",
+      };
+      await writeRaw(lateKey, `${JSON.stringify(late)}\n`);
+      loaded.push({ record: late, sourceFile: lateKey, fileRowNumber: 1 });
+
+      const third = await runLocalStack({
+        stateDir: dirs.stateDir,
+        outDir: dirs.outDir,
+        fromRaw: rawDir,
+        env: isolatedEnv(),
+        write: () => undefined,
+      });
+
+      assert.deepEqual([third.load.filesProcessed, third.load.rowsLoaded], [1, 1]);
+      assertMartEquals(third.mart.rows, expectedMartFromRaw(await loadedRecords(), vars));
+      assert.notDeepEqual(third.mart, first.mart);
     });
   });
 
