@@ -1,8 +1,13 @@
 import assert from "node:assert/strict";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import { projectFile } from "./harness";
 
+const root = fileURLToPath(new URL("../../", import.meta.url));
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), "utf8");
 
 interface Step {
@@ -12,6 +17,13 @@ interface Step {
   with?: Record<string, unknown>;
   env?: Record<string, string>;
 }
+/** The Python a step runs from a `python - <<'PY' ... PY` here-document. */
+function pythonOf(step: Step): string {
+  const body = /<<'PY'\n([\s\S]*?)\nPY\b/.exec(step.run ?? "")?.[1];
+  assert.ok(body, "the step runs a Python here-document");
+  return body;
+}
+
 interface Workflow {
   on: Record<string, unknown>;
   permissions?: Record<string, string>;
@@ -76,6 +88,66 @@ describe("dbt-daily workflow", () => {
     for (const variable of [...Object.keys(mapped), "SNOWFLAKE_PRIVATE_KEY_PATH"]) {
       assert.ok(profiles.includes(`env_var('${variable}'`), `profiles.yml reads ${variable}`);
     }
+  });
+
+  it("fails the run after the build when Snowpipe skipped lines of RAW.MOVIES in the last 24 hours", () => {
+    // Prepare
+    const build = index((s) => /npm run dbt -- build --target snowflake\b/.test(s.run ?? ""));
+    const check = index((s) => (s.run ?? "").includes("COPY_HISTORY"));
+    const step = steps[check] as Step & Record<string, unknown>;
+
+    // Act
+    const script = pythonOf(step);
+    const query = /execute\(\s*([\s\S]*?),\s*\{/.exec(script)?.[1] ?? "";
+    const sql = [...query.matchAll(/f?"([^"]*)"/g)].map((m) => m[1]).join("");
+
+    // Assess
+    assert.ok(check > build, "checks after the build");
+    assert.equal(step["continue-on-error"], undefined, "a skipped line fails the run");
+    assert.equal(step["if"], undefined);
+    assert.match(
+      sql,
+      /FROM TABLE\(\{database\}\.INFORMATION_SCHEMA\.COPY_HISTORY\( TABLE_NAME => %\(table\)s, START_TIME => DATEADD\(HOUR, -24, CURRENT_TIMESTAMP\(\)\)\)\)/,
+    );
+    assert.match(sql, / WHERE ERROR_COUNT > 0 OR UPPER\(STATUS\) = 'LOAD FAILED' /);
+    assert.match(script, /table = f"\{database\}\.RAW\.MOVIES"/);
+    assert.match(script, /sys\.exit\(1 if rows else 0\)/);
+    for (const variable of [
+      "SNOWFLAKE_ACCOUNT",
+      "SNOWFLAKE_USER",
+      "SNOWFLAKE_PRIVATE_KEY_PATH",
+      "SNOWFLAKE_ROLE",
+    ]) {
+      assert.ok(script.includes(`os.environ["${variable}"]`), `connects with ${variable}`);
+    }
+  });
+
+  it("runs its COPY_HISTORY check with dbt-snowflake's connector, and fails when it cannot connect", function () {
+    // Prepare: the project's dbt environment (built on first use) and a private key path that does not exist
+    this.timeout(600_000);
+    const step = steps.find((s) => (s.run ?? "").includes("COPY_HISTORY")) as Step;
+    const venv = execFileSync("bash", ["scripts/python-env.sh"], { cwd: root, encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .at(-1) as string;
+    const env = {
+      ...process.env,
+      SNOWFLAKE_ACCOUNT: "myorg-my_account",
+      SNOWFLAKE_USER: "TMDB_ROI_DEV_DBT",
+      SNOWFLAKE_PRIVATE_KEY_PATH: join(tmpdir(), `no-such-key-${process.pid}.p8`),
+      SNOWFLAKE_ROLE: "TMDB_ROI_DEV_TRANSFORMER",
+      SNOWFLAKE_WAREHOUSE: "TMDB_ROI_DEV_WH",
+      SNOWFLAKE_DATABASE: "TMDB_ROI_DEV",
+    };
+
+    // Act
+    const result = spawnSync(`${venv}/bin/python`, ["-"], { input: pythonOf(step), env, encoding: "utf8" });
+
+    // Assess
+    assert.match(step.run ?? "", /"\$\(bash scripts\/python-env\.sh \| tail -n 1\)\/bin\/python" - <<'PY'/);
+    assert.notEqual(result.status, 0, "an unreachable or unauthenticated check fails the run");
+    assert.doesNotMatch(result.stderr, /ModuleNotFoundError|SyntaxError|TypeError/, result.stderr);
+    assert.match(result.stderr, /no-such-key/);
   });
 
   it("reads the repository only, and installs the pinned toolchain before running dbt", () => {
