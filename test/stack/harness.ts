@@ -1,6 +1,7 @@
 /**
  * Runs the Pulumi program (or any component code) under `pulumi.runtime.setMocks`, the way the CLI would:
- * project config defaults from Pulumi.yaml, then stack values, secrets marked secret. Records every resource's
+ * project config defaults from Pulumi.yaml, then stack values, secrets marked secret; like the CLI, it refuses to
+ * start when a project key without a default has no value. Records every resource's
  * inputs, the provider it was registered with, its resource options (through a stack transformation, since
  * mocks never see `dependsOn`), which inputs were secret Outputs, and the stack outputs.
  */
