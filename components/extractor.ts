@@ -221,19 +221,11 @@ export class Extractor extends pulumi.ComponentResource {
     );
     new aws.cloudwatch.MetricAlarm(
       `${name}-errors`,
-      {
-        alarmDescription: "The TMDB extractor failed (see its log group)",
+      alarmOnAnyCount(args.alarmTopicArn, "The TMDB extractor failed (see its log group)", {
         namespace: "AWS/Lambda",
         metricName: "Errors",
         dimensions: { FunctionName: this.function.name },
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [args.alarmTopicArn],
-      },
+      }),
       { parent: this },
     );
 
@@ -254,19 +246,11 @@ export class Extractor extends pulumi.ComponentResource {
     );
     new aws.cloudwatch.MetricAlarm(
       `${name}-failed-movies`,
-      {
-        alarmDescription:
-          "A TMDB extraction finished but some movies' details still failed after retries (see summary.failed in its log group)",
-        namespace: args.metricNamespace,
-        metricName: PARTIAL_FAILURE_METRIC,
-        statistic: "Sum",
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-        alarmActions: [args.alarmTopicArn],
-      },
+      alarmOnAnyCount(
+        args.alarmTopicArn,
+        "A TMDB extraction finished but some movies' details still failed after retries (see summary.failed in its log group)",
+        { namespace: args.metricNamespace, metricName: PARTIAL_FAILURE_METRIC },
+      ),
       { parent: this },
     );
 
@@ -281,4 +265,23 @@ export class Extractor extends pulumi.ComponentResource {
       secretArn: this.secretArn,
     });
   }
+}
+
+/** Alarm arguments that fire on any non-zero count of `metric` within five minutes, notifying `topicArn`. */
+export function alarmOnAnyCount(
+  topicArn: pulumi.Input<string>,
+  description: string,
+  metric: Pick<aws.cloudwatch.MetricAlarmArgs, "namespace" | "metricName" | "dimensions">,
+): aws.cloudwatch.MetricAlarmArgs {
+  return {
+    ...metric,
+    alarmDescription: description,
+    statistic: "Sum",
+    period: 300,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+    alarmActions: [topicArn],
+  };
 }

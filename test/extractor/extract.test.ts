@@ -288,65 +288,35 @@ describe("runExtraction", () => {
       assert.ok(elapsedMs >= 950, `waited only ${Math.round(elapsedMs)} ms`);
     });
 
-    it("holds every request back while a Retry-After is pending, not only the one retried", async () => {
-      await withEnv(
-        {
-          catalog: buildCatalog(movies),
-          latency: { meanMs: 10 },
-          faults: [
-            {
-              target: { endpoint: "details", movieId: 3 },
-              effect: { type: "rateLimited", retryAfterSeconds: 1 },
-              times: 1,
-            },
-          ],
-        },
-        async (env) => {
-          const summary = await run(env, { maxConcurrency: 2 });
-          assert.equal(summary.landed, 10);
-          const refused = env.tmdb.stats.log.find((entry) => entry.status === 429);
-          assert.ok(refused);
-          const startedAfter = env.tmdb.stats.log.filter((entry) => entry.startedAt > refused.endedAt);
-          assert.ok(startedAfter.length > 0);
-          for (const entry of startedAfter) {
-            assert.ok(
-              entry.startedAt - refused.endedAt >= 900,
-              `${entry.path} started ${Math.round(entry.startedAt - refused.endedAt)} ms after the 429`,
-            );
-          }
-        },
-      );
-    });
-
-    it("holds every request back while a 503's Retry-After is pending, as for a 429", async () => {
-      await withEnv(
-        {
-          catalog: buildCatalog(movies),
-          latency: { meanMs: 10 },
-          faults: [
-            {
-              target: { endpoint: "details", movieId: 3 },
-              effect: { type: "serverError", status: 503, retryAfterSeconds: 1 },
-              times: 1,
-            },
-          ],
-        },
-        async (env) => {
-          const summary = await run(env, { maxConcurrency: 2 });
-          assert.equal(summary.landed, 10);
-          const refused = env.tmdb.stats.log.find((entry) => entry.status === 503);
-          assert.ok(refused);
-          const startedAfter = env.tmdb.stats.log.filter((entry) => entry.startedAt > refused.endedAt);
-          assert.ok(startedAfter.length > 0);
-          for (const entry of startedAfter) {
-            assert.ok(
-              entry.startedAt - refused.endedAt >= 900,
-              `${entry.path} started ${Math.round(entry.startedAt - refused.endedAt)} ms after the 503`,
-            );
-          }
-        },
-      );
-    });
+    const retryAfterResponses = [
+      { status: 429, effect: { type: "rateLimited", retryAfterSeconds: 1 } },
+      { status: 503, effect: { type: "serverError", status: 503, retryAfterSeconds: 1 } },
+    ] as const;
+    for (const { status, effect } of retryAfterResponses) {
+      it(`holds every request back while a ${status}'s Retry-After is pending, not only the one retried`, async () => {
+        await withEnv(
+          {
+            catalog: buildCatalog(movies),
+            latency: { meanMs: 10 },
+            faults: [{ target: { endpoint: "details", movieId: 3 }, effect, times: 1 }],
+          },
+          async (env) => {
+            const summary = await run(env, { maxConcurrency: 2 });
+            assert.equal(summary.landed, 10);
+            const refused = env.tmdb.stats.log.find((entry) => entry.status === status);
+            assert.ok(refused);
+            const startedAfter = env.tmdb.stats.log.filter((entry) => entry.startedAt > refused.endedAt);
+            assert.ok(startedAfter.length > 0);
+            for (const entry of startedAfter) {
+              assert.ok(
+                entry.startedAt - refused.endedAt >= 900,
+                `${entry.path} started ${Math.round(entry.startedAt - refused.endedAt)} ms after the ${status}`,
+              );
+            }
+          },
+        );
+      });
+    }
 
     it("caps a long Retry-After at maxRetryAfterMs", async () => {
       const { summary, ids, elapsedMs } = await runWithFaults(
