@@ -47,13 +47,22 @@
 {%- endmacro %}
 
 {% macro json_field(column, key, data_type) -%}
+    {{ return(json_field_from_text(json_text(column, key), data_type)) }}
+{%- endmacro %}
+
+{#-
+    json_field_from_text(text, data_type): the typed value of a JSON value's text as json_text
+    returns it (same shape checks and NULLs as json_field). Lets a model or test read each key's
+    text once (json_text_columns) and type it from there, instead of extracting it again for the
+    shape check and for the cast.
+-#}
+{% macro json_field_from_text(text, data_type) -%}
     {%- set patterns = json_field_patterns() -%}
     {%- if data_type != 'text' and data_type not in patterns -%}
         {{ exceptions.raise_compiler_error(
             "json_field: unknown data_type '" ~ data_type ~ "'; expected text, " ~ (patterns.keys() | list | join(', '))
         ) }}
     {%- endif -%}
-    {%- set text = json_text(column, key) -%}
     {%- if data_type == 'text' -%}
         {{ text }}
     {%- else -%}
@@ -62,6 +71,45 @@
                 then try_cast({{ text }} as {{ json_field_sql_type(data_type) }})
         end
     {%- endif -%}
+{%- endmacro %}
+
+{#-
+    json_text_columns(relation, column, keys): the body of a CTE with every column of `relation`
+    plus, for each key, `<key>_text` = json_text(column, key). DuckDB parses a JSON document anew
+    for every extraction, so there all keys are extracted in one pass over the document
+    (json_extract_string with a list of paths); Snowflake's VARIANT is already parsed.
+
+        texts as (
+            {{ json_text_columns('source', 'record', ['id', 'budget']) }}
+        )
+-#}
+{% macro json_text_columns(relation, column, keys) -%}
+    {{ return(adapter.dispatch('json_text_columns')(relation, column, keys)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_text_columns(relation, column, keys) -%}
+    select
+        {%- for key in keys %}
+        json_texts[{{ loop.index }}] as {{ key }}_text,
+        {%- endfor %}
+        * exclude (json_texts)
+    from (
+        select
+            *,
+            json_extract_string({{ column }}, [
+                {%- for key in keys %}'$.{{ key }}'{{ ', ' if not loop.last }}{% endfor -%}
+            ]) as json_texts
+        from {{ relation }}
+    )
+{%- endmacro %}
+
+{% macro snowflake__json_text_columns(relation, column, keys) -%}
+    select
+        {%- for key in keys %}
+        {{ json_text(column, key) }} as {{ key }}_text,
+        {%- endfor %}
+        *
+    from {{ relation }}
 {%- endmacro %}
 
 {#- The SQL type json_field returns for a data_type. -#}

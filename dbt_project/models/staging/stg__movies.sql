@@ -6,25 +6,33 @@ source as (
     select * from {{ source('raw', 'movies') }}
 ),
 
+{#- Each key's text is extracted once; the typed columns below are read from it. -#}
+texts as (
+    {{ json_text_columns('source', 'record', [
+        'id', 'title', 'release_date', 'original_language', 'status', 'budget', 'revenue',
+        'popularity', 'vote_average', 'vote_count', 'runtime', '_extracted_at',
+    ]) }}
+),
+
 renamed as (
     select
-        {{ json_field('record', 'id', 'integer') }} as movie_id,
-        {{ json_field('record', 'title', 'text') }} as title,
-        {{ json_field('record', 'release_date', 'date') }} as release_date,
-        {{ json_field('record', 'original_language', 'text') }} as original_language,
-        {{ json_field('record', 'status', 'text') }} as status,
-        nullif({{ json_field('record', 'budget', 'integer') }}, 0) as budget,
-        nullif({{ json_field('record', 'revenue', 'integer') }}, 0) as revenue,
-        {{ json_field('record', 'popularity', 'float') }} as popularity,
-        {{ json_field('record', 'vote_average', 'float') }} as vote_average,
-        {{ json_field('record', 'vote_count', 'integer') }} as vote_count,
-        {{ json_field('record', 'runtime', 'integer') }} as runtime_minutes,
-        {{ json_field('record', '_extracted_at', 'timestamp') }} as extracted_at,
+        {{ json_field_from_text('id_text', 'integer') }} as movie_id,
+        {{ json_field_from_text('title_text', 'text') }} as title,
+        {{ json_field_from_text('release_date_text', 'date') }} as release_date,
+        {{ json_field_from_text('original_language_text', 'text') }} as original_language,
+        {{ json_field_from_text('status_text', 'text') }} as status,
+        nullif({{ json_field_from_text('budget_text', 'integer') }}, 0) as budget,
+        nullif({{ json_field_from_text('revenue_text', 'integer') }}, 0) as revenue,
+        {{ json_field_from_text('popularity_text', 'float') }} as popularity,
+        {{ json_field_from_text('vote_average_text', 'float') }} as vote_average,
+        {{ json_field_from_text('vote_count_text', 'integer') }} as vote_count,
+        {{ json_field_from_text('runtime_text', 'integer') }} as runtime_minutes,
+        {{ json_field_from_text('_extracted_at_text', 'timestamp') }} as extracted_at,
         loaded_at,
         source_file,
         file_row_number,
         record
-    from source
+    from texts
 ),
 
 {#- A record without a usable id cannot be attributed to a movie; the source's data test

@@ -10,11 +10,17 @@
 
 with
 
+raw_texts as (
+    select {{ json_text(column_name, key) }} as raw_text
+    from {{ model }}
+),
+
+{#- typed from the extracted text, so each row's JSON is read once -#}
 validation as (
     select
-        {{ json_text(column_name, key) }} as raw_text,
-        {{ json_field(column_name, key, data_type) }} as typed_value
-    from {{ model }}
+        raw_text,
+        {{ json_field_from_text('raw_text', data_type) }} as typed_value
+    from raw_texts
 ),
 
 validation_errors as (
