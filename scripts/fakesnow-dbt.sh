@@ -7,13 +7,8 @@
 # See scripts/fakesnow-dbt.py for the options.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-venv="$(bash "$root/scripts/python-env.sh" fakesnow)"
-
-export DBT_PROJECT_DIR="$root/dbt_project"
-export DBT_PROFILES_DIR="$root/dbt_project"
-export DBT_SEND_ANONYMOUS_USAGE_STATS=false
-export DBT_DO_NOT_TRACK=1
-export TMDB_ROI_STATE_DIR="${TMDB_ROI_STATE_DIR:-$root/.local}"
+# shellcheck source=scripts/dbt-env.sh
+source "$root/scripts/dbt-env.sh" fakesnow
 export SNOWFLAKE_ACCOUNT="${SNOWFLAKE_ACCOUNT:-fakesnow-local}"
 export SNOWFLAKE_USER="${SNOWFLAKE_USER:-TMDB_ROI_FAKESNOW_DBT}"
 export SNOWFLAKE_ROLE="${SNOWFLAKE_ROLE:-TMDB_ROI_FAKESNOW_TRANSFORMER}"
