@@ -213,6 +213,11 @@ function assertBuildResults(
   return warned;
 }
 
+/** dbt's `--target-path` and `--log-path` arguments, both inside a test's own folder. */
+function outputPaths(work: string, targetPath: string): string[] {
+  return ["--target-path", targetPath, "--log-path", join(work, "logs")];
+}
+
 describe("dbt project on the local target (dbt-duckdb)", function () {
   this.timeout(600_000);
   const work = mkdtempSync(join(tmpdir(), "tmdb-roi-dbt-"));
@@ -229,17 +234,7 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
     await loadRawIntoDuckDb(warehouse, raw);
     const build = await runScript(
       "scripts/dbt.sh",
-      [
-        "build",
-        "--target",
-        "local",
-        "--vars",
-        dbtVars,
-        "--target-path",
-        targetPath,
-        "--log-path",
-        join(work, "logs"),
-      ],
+      ["build", "--target", "local", "--vars", dbtVars, ...outputPaths(work, targetPath)],
       env,
     );
     buildOutput = build.stdout;
@@ -346,16 +341,7 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
     try {
       await runScript(
         "scripts/dbt.sh",
-        [
-          "source",
-          "freshness",
-          "--target",
-          "local",
-          "--target-path",
-          targetPath,
-          "--log-path",
-          join(work, "logs"),
-        ],
+        ["source", "freshness", "--target", "local", ...outputPaths(work, targetPath)],
         env,
       );
     } catch (error) {
@@ -375,16 +361,7 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
   it("dbt docs generate documents every model and every column", async function () {
     const docs = await runScript(
       "scripts/dbt.sh",
-      [
-        "docs",
-        "generate",
-        "--target",
-        "local",
-        "--target-path",
-        targetPath,
-        "--log-path",
-        join(work, "logs"),
-      ],
+      ["docs", "generate", "--target", "local", ...outputPaths(work, targetPath)],
       env,
     );
     console.log(`      dbt docs generate: ${docs.seconds.toFixed(1)} s`);
@@ -538,10 +515,7 @@ describe("dbt project on the snowflake target", function () {
         "snowflake",
         "--no-populate-cache",
         "--no-introspect",
-        "--target-path",
-        targetPath,
-        "--log-path",
-        join(work, "logs"),
+        ...outputPaths(work, targetPath),
       ],
       snowflakeEnv,
     );
@@ -636,10 +610,7 @@ describe("dbt project on the snowflake target", function () {
         "snowflake",
         "--vars",
         dbtVars,
-        "--target-path",
-        targetPath,
-        "--log-path",
-        join(work, "logs"),
+        ...outputPaths(work, targetPath),
       ],
       { ...snowflakeEnv, SNOWFLAKE_PRIVATE_KEY_PATH: "" },
     );
