@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { prefixOverlapProblem, TMDB_MAX_PAGE } from "./contract/pipeline";
 
 /** Pulumi project name, and the namespace of every project config key (`tmdb-genre-roi:<key>`). */
 export const PROJECT = "tmdb-genre-roi";
@@ -157,7 +158,7 @@ const schema = z
         }),
       ),
     tmdbApiToken: requiredText(),
-    pages: integer(1, 500),
+    pages: integer(1, TMDB_MAX_PAGE),
     scheduleExpression: requiredText().check((ctx) => {
       const problem = scheduleExpressionProblem(ctx.value);
       if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
@@ -229,9 +230,8 @@ const schema = z
         `needs about ${needed} s of TMDB requests per run (${REQUESTS_PER_PAGE} a page at ${EXTRACTOR_REQUESTS_PER_SECOND} a second), more than half of ${PROJECT}:extractorTimeoutSeconds (${v.extractorTimeoutSeconds}): raise ${PROJECT}:extractorTimeoutSeconds to at least ${needed * 2} or lower pages to at most ${maxPages}`,
       );
     }
-    if (v.rejectPrefix.startsWith(v.rawPrefix) || v.rawPrefix.startsWith(v.rejectPrefix)) {
-      issue("rejectPrefix", "must not overlap rawPrefix: quarantined records must never reach the pipe");
-    }
+    const overlap = prefixOverlapProblem(v.rawPrefix, v.rejectPrefix);
+    if (overlap) issue("rejectPrefix", overlap);
     if (v.forceDestroy && v.protectBucket) {
       issue(
         "forceDestroy",

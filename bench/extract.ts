@@ -15,8 +15,8 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { loadConfig } from "../functions/extractor/config";
 import { runExtraction } from "../functions/extractor/extract";
 import { silentLogger } from "../functions/extractor/logger";
-import { S3_SERVER_CREDENTIALS, startS3Server } from "../local/s3Server";
-import { startTmdbServer } from "../local/tmdbServer";
+import { S3_SERVER_CREDENTIALS, startS3Server } from "../servers/s3Server";
+import { startTmdbServer } from "../servers/tmdbServer";
 import { buildCatalog, movieRange } from "../test/support/catalog";
 
 const RATE_LIMIT = 40;

@@ -16,9 +16,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runDbt } from "../local/dbt";
-import { buildDemoCatalog } from "../local/demoCatalog";
+import { buildDemoCatalog } from "../servers/demoCatalog";
 import { folderRawSource, loadRawFiles, s3RawSource } from "../local/loader";
-import { S3_SERVER_CREDENTIALS, startS3Server } from "../local/s3Server";
+import { S3_SERVER_CREDENTIALS, startS3Server } from "../servers/s3Server";
 import { REPO_ROOT } from "../local/stack";
 import { DUCKDB_VERSION, openWarehouse } from "../local/warehouse";
 

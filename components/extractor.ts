@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { TMDB_MAX_PAGE } from "../contract/pipeline";
 
 /** Arguments of {@link Extractor}. */
 export interface ExtractorArgs {
@@ -127,8 +128,8 @@ export class Extractor extends pulumi.ComponentResource {
     super("tmdb:extractor:Extractor", name, {}, opts);
     const { resourceName, pages, timeoutSeconds, retryAttempts, logRetentionDays } = args;
     const memorySize = args.memorySize ?? 512;
-    if (!Number.isInteger(pages) || pages < 1 || pages > 500)
-      throw new Error(`${name}: pages must be 1..500`);
+    if (!Number.isInteger(pages) || pages < 1 || pages > TMDB_MAX_PAGE)
+      throw new Error(`${name}: pages must be 1..${TMDB_MAX_PAGE}`);
     if (timeoutSeconds < 180 || timeoutSeconds > 900)
       throw new Error(`${name}: timeoutSeconds must be 180..900`);
     if (retryAttempts < 0 || retryAttempts > 2) throw new Error(`${name}: retryAttempts must be 0..2`);

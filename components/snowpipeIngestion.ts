@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as snowflake from "@pulumi/snowflake";
+import { RAW_TABLE_COLUMNS } from "../contract/pipeline";
 import { iamRoleArn, qualified } from "./names";
 
 /** COPY option for rows that fail to load. */
@@ -119,23 +120,15 @@ export function queueInRegion(queueArn: string, region: string): string {
   return queueArn;
 }
 
-/** Columns of the raw table (the same columns the local DuckDB stack loads). */
-export const RAW_TABLE_COLUMNS: snowflake.types.input.TableColumn[] = [
-  { name: "RECORD", type: "VARIANT", nullable: false, comment: "One TMDB movie details object, as received" },
-  {
-    name: "SOURCE_FILE",
-    type: "VARCHAR(16777216)",
+/** Columns of the raw table, from the pipeline contract (the same columns the local DuckDB stack loads). */
+export const RAW_TABLE_SNOWFLAKE_COLUMNS: snowflake.types.input.TableColumn[] = RAW_TABLE_COLUMNS.map(
+  (column) => ({
+    name: column.name.toUpperCase(),
+    type: column.snowflakeType,
     nullable: false,
-    comment: "Staged file the row came from",
-  },
-  { name: "FILE_ROW_NUMBER", type: "NUMBER(38,0)", nullable: false, comment: "1-based line in that file" },
-  {
-    name: "LOADED_AT",
-    type: "TIMESTAMP_LTZ(9)",
-    nullable: false,
-    comment: "Start of the load that inserted the row",
-  },
-];
+    comment: column.comment,
+  }),
+);
 
 /** Resolves to `value` once `seconds` have passed; at once during previews (nothing is created then). */
 export function afterPropagation(value: pulumi.Input<string>, seconds: number): pulumi.Output<string> {
@@ -237,7 +230,7 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
         database: args.database,
         schema: args.schema,
         name: tableName,
-        columns: RAW_TABLE_COLUMNS,
+        columns: RAW_TABLE_SNOWFLAKE_COLUMNS,
         comment: "TMDB movie details landed by the extractor, one row per NDJSON line",
       },
       { parent: this },

@@ -12,6 +12,8 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readFile, readdir, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { DEFAULT_RAW_PREFIX } from "../contract/pipeline";
+import { describeError } from "../functions/extractor/errors";
 import { ensureRawTables, openWarehouse } from "./warehouse";
 
 /**
@@ -43,9 +45,6 @@ import { ensureRawTables, openWarehouse } from "./warehouse";
  *
  * Files are the objects under the raw prefix whose key ends in `.json`; blank lines are not rows.
  */
-
-/** Default raw prefix, as the extractor lands files (`RAW_PREFIX`). */
-export const DEFAULT_RAW_PREFIX = "raw/movies/";
 
 /** What to do with a file that has bad lines; mirrors the COPY option of the same name. */
 export type OnError = "CONTINUE" | "SKIP_FILE";
@@ -282,7 +281,7 @@ export function parseNdjson(key: string, content: Buffer): ParsedFile {
     try {
       JSON.parse(text);
     } catch (error) {
-      addError(lineNumber, `invalid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      addError(lineNumber, `invalid JSON: ${describeError(error)}`);
       continue;
     }
     records.push({ line: lineNumber, text });
@@ -403,7 +402,7 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
       try {
         changed = await changedSinceLoad(known, object);
       } catch (error) {
-        throw new Error(`cannot read raw file ${object.key}: ${describe(error)}`, { cause: error });
+        throw new Error(`cannot read raw file ${object.key}: ${describeError(error)}`, { cause: error });
       }
       if (changed) {
         summary.filesChangedAfterLoad += 1;
@@ -528,7 +527,7 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
         try {
           content = await (readAt(index) as Promise<Buffer>);
         } catch (error) {
-          throw new Error(`cannot read raw file ${object.key}: ${describe(error)}`, { cause: error });
+          throw new Error(`cannot read raw file ${object.key}: ${describeError(error)}`, { cause: error });
         }
         summary.phasesMs.read += performance.now() - waitStart;
         reads.delete(index);
@@ -549,7 +548,7 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
         try {
           await appendRecords(connection, object.key, records, scanStart);
         } catch (error) {
-          throw new Error(`loading ${object.key} failed: ${describe(error)}`, { cause: error });
+          throw new Error(`loading ${object.key} failed: ${describeError(error)}`, { cause: error });
         }
         summary.phasesMs.insert += performance.now() - insertStart;
         batch.push({
@@ -626,7 +625,7 @@ class JsonErrorReasons {
       await this.connection.run("select $1::json", [text]);
       return "json_valid is false";
     } catch (error) {
-      const first = describe(error).split("\n")[0] ?? "";
+      const first = describeError(error).split("\n")[0] ?? "";
       return first.replace(/^[A-Za-z ]*Error: /, "").replace(/\s*Input: .*$/, "");
     }
   }
@@ -635,10 +634,6 @@ class JsonErrorReasons {
     this.connection?.closeSync();
     this.instance?.closeSync();
   }
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** One `raw.load_history` row, written when its file's transaction commits. */

@@ -4,15 +4,15 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseYaml } from "yaml";
+import { DEFAULT_RAW_PREFIX, TMDB_MAX_PAGE } from "../contract/pipeline";
 import { loadConfig } from "../functions/extractor/config";
 import { describeError } from "../functions/extractor/errors";
 import { runExtraction, type ExtractionSummary } from "../functions/extractor/extract";
 import type { Logger } from "../functions/extractor/logger";
 import { runDbt, type DbtRunResult } from "./dbt";
-import { buildDemoCatalog, DEMO_CATALOG_DEFAULT_PAGES, SYNTHETIC_MARKER } from "./demoCatalog";
+import { buildDemoCatalog, DEMO_CATALOG_DEFAULT_PAGES, SYNTHETIC_MARKER } from "../servers/demoCatalog";
 import {
   DEFAULT_ON_ERROR,
-  DEFAULT_RAW_PREFIX,
   folderRawSource,
   loadRawFiles,
   s3RawSource,
@@ -22,10 +22,10 @@ import {
 } from "./loader";
 import { Progress } from "./progress";
 import { formatTerminalTable, readMart, writeReport, type Mart, type ReportFiles } from "./report";
-import { startS3Server, S3_SERVER_CREDENTIALS, type S3Server } from "./s3Server";
+import { startS3Server, S3_SERVER_CREDENTIALS, type S3Server } from "../servers/s3Server";
 import { acquireStateLock } from "./stateLock";
-import type { TmdbCatalog } from "./tmdbCatalog";
-import { startTmdbServer, type TmdbServer } from "./tmdbServer";
+import type { TmdbCatalog } from "../servers/tmdbCatalog";
+import { startTmdbServer, type TmdbServer } from "../servers/tmdbServer";
 import { DUCKDB_VERSION, openWarehouse } from "./warehouse";
 
 /**
@@ -273,8 +273,8 @@ export async function runLocalStack(options: LocalStackOptions = {}): Promise<Lo
   const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
   const { stateDir, databasePath, outDir } = resolvePaths(options);
   const pages = options.pages ?? DEFAULT_PAGES;
-  if (!Number.isInteger(pages) || pages < 1 || pages > 500) {
-    throw new LocalStackError("options", `--pages must be an integer in 1..500, got ${pages}`);
+  if (!Number.isInteger(pages) || pages < 1 || pages > TMDB_MAX_PAGE) {
+    throw new LocalStackError("options", `--pages must be an integer in 1..${TMDB_MAX_PAGE}, got ${pages}`);
   }
   const token = options.tmdbToken ?? (env["TMDB_API_TOKEN"] || undefined);
   const fromRaw = options.fromRaw === undefined ? undefined : resolve(options.fromRaw);

@@ -3,6 +3,7 @@
  * See `npm start -- --help`.
  */
 import { parseArgs } from "node:util";
+import { TMDB_MAX_PAGE } from "../contract/pipeline";
 import { DEFAULT_PAGES, LocalStackError, runLocalStack } from "./stack";
 
 const HELP = `Usage: npm start -- [options]
@@ -11,7 +12,7 @@ Runs the pipeline on this machine: TMDB (or the built-in synthetic demo catalog)
 S3-compatible server -> raw.movies in DuckDB -> dbt build -> ranked ROI by genre.
 
 Options:
-  --pages N        popular pages to extract, 1..500 (default ${DEFAULT_PAGES}, 20 movies a page)
+  --pages N        popular pages to extract, 1..${TMDB_MAX_PAGE} (default ${DEFAULT_PAGES}, 20 movies a page)
   --from-raw DIR   load the raw files of DIR (laid out like the bucket: DIR/raw/movies/...)
                    instead of extracting
   --out DIR        where the CSV, JSON, SVG and HTML outputs go (default out/)
@@ -69,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   try {
-    const pages = integerOption("pages", values.pages, 1, 500);
+    const pages = integerOption("pages", values.pages, 1, TMDB_MAX_PAGE);
     const s3Port = integerOption("s3-port", values["s3-port"], 0, 65535);
     const tmdbPort = integerOption("tmdb-port", values["tmdb-port"], 0, 65535);
     await runLocalStack({

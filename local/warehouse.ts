@@ -1,6 +1,7 @@
 import { DuckDBConnection, DuckDBInstance, version } from "@duckdb/node-api";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
+import { rawTableDuckDbDdl } from "../contract/pipeline";
 
 /**
  * The local warehouse: one DuckDB file that plays Snowflake's part. The loader writes `raw.movies`,
@@ -15,18 +16,6 @@ import { dirname } from "node:path";
 
 /** The DuckDB release this process links, e.g. `v1.5.6`. */
 export const DUCKDB_VERSION = version();
-
-/**
- * DDL of the raw table, column for column the Snowflake `RAW.MOVIES` the pipe loads: the record
- * (VARIANT there, JSON here), the object key it came from, its 1-based row number in that file and
- * the load time (METADATA$START_SCAN_TIME there).
- */
-export const RAW_MOVIES_DDL = `create table if not exists raw.movies (
-  record json,
-  source_file varchar,
-  file_row_number bigint,
-  loaded_at timestamptz
-)`;
 
 /**
  * DDL of the load history, the local stand-in for the pipe's load metadata (what COPY_HISTORY shows):
@@ -108,6 +97,6 @@ function describeOpenError(path: string, error: unknown): string {
 /** Creates schema `raw`, `raw.movies` and `raw.load_history` when missing. */
 export async function ensureRawTables(connection: DuckDBConnection): Promise<void> {
   await connection.run("create schema if not exists raw");
-  await connection.run(RAW_MOVIES_DDL);
+  await connection.run(rawTableDuckDbDdl());
   await connection.run(LOAD_HISTORY_DDL);
 }

@@ -1,8 +1,11 @@
 import * as z from "zod";
+import {
+  DEFAULT_RAW_PREFIX,
+  DEFAULT_REJECT_PREFIX,
+  prefixOverlapProblem,
+  TMDB_MAX_PAGE,
+} from "../../contract/pipeline";
 import { ConfigError } from "./errors";
-
-/** TMDB's largest accepted `page` for list endpoints. */
-export const MAX_PAGES = 500;
 
 /** Extractor settings, read once from the environment by {@link loadConfig}. */
 export interface ExtractorConfig {
@@ -84,8 +87,8 @@ export type Env = Record<string, string | undefined>;
 
 const DEFAULTS = {
   TMDB_API_BASE_URL: "https://api.themoviedb.org/3",
-  RAW_PREFIX: "raw/movies/",
-  REJECT_PREFIX: "rejects/movies/",
+  RAW_PREFIX: DEFAULT_RAW_PREFIX,
+  REJECT_PREFIX: DEFAULT_REJECT_PREFIX,
   TMDB_PAGES: 5,
   TMDB_MAX_CONCURRENCY: 8,
   TMDB_MAX_RPS: 35,
@@ -166,17 +169,9 @@ export function loadConfig(env: Env): ExtractorConfig {
   if (!env["RAW_BUCKET"]) problems.push({ variable: "RAW_BUCKET", message: "is required" });
   const rawPrefix = r("RAW_PREFIX", prefix, DEFAULTS.RAW_PREFIX);
   const rejectPrefix = r("REJECT_PREFIX", prefix, DEFAULTS.REJECT_PREFIX);
-  if (
-    rawPrefix &&
-    rejectPrefix &&
-    (rejectPrefix.startsWith(rawPrefix) || rawPrefix.startsWith(rejectPrefix))
-  ) {
-    problems.push({
-      variable: "REJECT_PREFIX",
-      message: `must lie outside RAW_PREFIX ("${rawPrefix}"): quarantined records must not reach the pipe`,
-    });
-  }
-  const pages = r("TMDB_PAGES", integer(1, MAX_PAGES), DEFAULTS.TMDB_PAGES);
+  const overlap = rawPrefix && rejectPrefix ? prefixOverlapProblem(rawPrefix, rejectPrefix) : undefined;
+  if (overlap) problems.push({ variable: "REJECT_PREFIX", message: overlap });
+  const pages = r("TMDB_PAGES", integer(1, TMDB_MAX_PAGE), DEFAULTS.TMDB_PAGES);
   const maxConcurrency = r("TMDB_MAX_CONCURRENCY", integer(1, 20), DEFAULTS.TMDB_MAX_CONCURRENCY);
   const maxRps = r("TMDB_MAX_RPS", integer(1, 1000), DEFAULTS.TMDB_MAX_RPS);
   const timeoutMs = r("TMDB_TIMEOUT_MS", integer(1, 900_000), DEFAULTS.TMDB_TIMEOUT_MS);

@@ -1,5 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { MAX_PAGES, type ExtractorConfig } from "./config";
+import { TMDB_MAX_PAGE } from "../../contract/pipeline";
+import type { ExtractorConfig } from "./config";
 import {
   describeError,
   PageListingError,
@@ -174,7 +175,7 @@ export async function runExtraction(
         throw new PageListingError(page, `TMDB answered page ${parsed.data.page}`);
       counts.pages += 1;
       if (page === 1) {
-        const last = Math.min(config.pages, Math.max(1, parsed.data.total_pages), MAX_PAGES);
+        const last = Math.min(config.pages, Math.max(1, parsed.data.total_pages), TMDB_MAX_PAGE);
         for (let next = 2; next <= last; next += 1) queue.push(() => listPage(next), "high");
       }
       parsed.data.results.forEach((entry, index) => {

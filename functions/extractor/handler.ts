@@ -1,6 +1,7 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import * as z from "zod";
-import { loadConfig, MAX_PAGES, type ExtractorConfig } from "./config";
+import { TMDB_MAX_PAGE } from "../../contract/pipeline";
+import { loadConfig, type ExtractorConfig } from "./config";
 import { InvalidEventError } from "./errors";
 import { runExtraction, type ExtractionSummary } from "./extract";
 import { createS3Client } from "./landing";
@@ -15,9 +16,9 @@ export const ExtractorEventSchema = z.preprocess(
   z.looseObject(
     {
       pages: z
-        .int({ error: `must be an integer between 1 and ${MAX_PAGES}` })
-        .min(1, { error: `must be an integer between 1 and ${MAX_PAGES}` })
-        .max(MAX_PAGES, { error: `must be an integer between 1 and ${MAX_PAGES}` })
+        .int({ error: `must be an integer between 1 and ${TMDB_MAX_PAGE}` })
+        .min(1, { error: `must be an integer between 1 and ${TMDB_MAX_PAGE}` })
+        .max(TMDB_MAX_PAGE, { error: `must be an integer between 1 and ${TMDB_MAX_PAGE}` })
         .optional(),
     },
     { error: "must be a JSON object" },

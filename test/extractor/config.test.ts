@@ -116,7 +116,7 @@ describe("loadConfig", () => {
     [
       "rejects inside the raw prefix",
       { REJECT_PREFIX: "raw/movies/rejects/" },
-      /REJECT_PREFIX must lie outside RAW_PREFIX/,
+      /REJECT_PREFIX must not overlap the raw prefix "[^"]+": quarantined records must never reach the pipe/,
     ],
     [
       "a malformed S3 endpoint",

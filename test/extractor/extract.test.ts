@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { runExtraction, type ExtractionSummary } from "../../functions/extractor/extract";
 import { LandingError, PageListingError, TmdbAuthError } from "../../functions/extractor/errors";
 import { NDJSON_CONTENT_TYPE } from "../../functions/extractor/landing";
-import type { TmdbFault } from "../../local/tmdbServer";
+import type { TmdbFault } from "../../servers/tmdbServer";
 import { buildCatalog, movieDetails, movieRange } from "../support/catalog";
 import { captureLogger } from "../support/logs";
 import { parseNdjson, startTestEnv, TEST_BUCKET, type TestEnv } from "../support/testEnv";

@@ -5,7 +5,7 @@ import {
   PopularMovieSchema,
   PopularPageSchema,
 } from "../../functions/extractor/schemas";
-import { startTmdbServer, type TmdbServer } from "../../local/tmdbServer";
+import { startTmdbServer, type TmdbServer } from "../../servers/tmdbServer";
 import { buildCatalog, movieDetails, movieRange } from "../support/catalog";
 import {
   RECORDED_DETAILS,

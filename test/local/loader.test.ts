@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { folderRawSource, loadRawFiles, parseNdjson, RawFolderError, s3RawSource } from "../../local/loader";
-import { S3_SERVER_CREDENTIALS, startS3Server, type S3Server } from "../../local/s3Server";
+import { S3_SERVER_CREDENTIALS, startS3Server, type S3Server } from "../../servers/s3Server";
 import { DUCKDB_VERSION, openWarehouse } from "../../local/warehouse";
 
 async function rows(databasePath: string, sql: string): Promise<Record<string, unknown>[]> {

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildDemoCatalog } from "../../local/demoCatalog";
+import { buildDemoCatalog } from "../../servers/demoCatalog";
 import { LOCK_FILE_NAME, acquireStateLock } from "../../local/stateLock";
 import {
   LocalStackError,
@@ -19,7 +19,7 @@ import {
   type LocalStackOptions,
 } from "../../local/stack";
 import { reportFileNames, TMDB_ATTRIBUTION } from "../../local/report";
-import { startTmdbServer } from "../../local/tmdbServer";
+import { startTmdbServer } from "../../servers/tmdbServer";
 import { buildCatalog, movieRange } from "../support/catalog";
 import { openWarehouse } from "../../local/warehouse";
 import {

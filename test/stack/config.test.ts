@@ -386,7 +386,7 @@ describe("parseStackConfig", () => {
 
     // Assess
     assert.deepEqual(problems, [
-      `${PROJECT}:rejectPrefix must not overlap rawPrefix: quarantined records must never reach the pipe (got "raw/movies/rejects/")`,
+      `${PROJECT}:rejectPrefix must not overlap the raw prefix \"raw/movies/\": quarantined records must never reach the pipe (got "raw/movies/rejects/")`,
     ]);
   });
 

@@ -2,7 +2,7 @@
  * Builders for {@link TmdbCatalog}s shaped exactly like TMDB's responses: details objects derive from
  * a recorded real response, list entries from a recorded popular page.
  */
-import type { TmdbCatalog } from "../../local/tmdbCatalog";
+import type { TmdbCatalog } from "../../servers/tmdbCatalog";
 import { readExample } from "./tmdbFixtures";
 
 const DETAILS_TEMPLATE = readExample("tmdblib_recorded_movie_47964_details.json");

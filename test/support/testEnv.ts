@@ -7,9 +7,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExtractorConfig } from "../../functions/extractor/config";
-import type { TmdbCatalog } from "../../local/tmdbCatalog";
-import { S3_SERVER_CREDENTIALS, startS3Server, type S3Server } from "../../local/s3Server";
-import { startTmdbServer, type TmdbServer, type TmdbServerOptions } from "../../local/tmdbServer";
+import type { TmdbCatalog } from "../../servers/tmdbCatalog";
+import { S3_SERVER_CREDENTIALS, startS3Server, type S3Server } from "../../servers/s3Server";
+import { startTmdbServer, type TmdbServer, type TmdbServerOptions } from "../../servers/tmdbServer";
 
 export const TEST_TOKEN = "test-api-read-access-token";
 export const TEST_BUCKET = "tmdb-raw-test";

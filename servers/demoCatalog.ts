@@ -1,3 +1,4 @@
+import { TMDB_MAX_PAGE } from "../contract/pipeline";
 import type { TmdbCatalog } from "./tmdbCatalog";
 
 /**
@@ -476,8 +477,8 @@ export function buildDemoCatalog(options: DemoCatalogOptions = {}): TmdbCatalog 
   const seed = options.seed ?? 20260601;
   const pages = options.pages ?? DEMO_CATALOG_DEFAULT_PAGES;
   const asOfText = options.asOf ?? "2026-06-01";
-  if (!Number.isInteger(pages) || pages < 1 || pages > 500) {
-    throw new RangeError(`pages must be an integer in 1..500, got ${pages}`);
+  if (!Number.isInteger(pages) || pages < 1 || pages > TMDB_MAX_PAGE) {
+    throw new RangeError(`pages must be an integer in 1..${TMDB_MAX_PAGE}, got ${pages}`);
   }
   const asOf = new Date(`${asOfText}T00:00:00Z`);
   if (Number.isNaN(asOf.getTime()) || !/^\d{4}-\d{2}-\d{2}$/.test(asOfText)) {

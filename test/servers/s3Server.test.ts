@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { S3_SERVER_CREDENTIALS, S3ServerStartError, startS3Server } from "../../local/s3Server";
+import { S3_SERVER_CREDENTIALS, S3ServerStartError, startS3Server } from "../../servers/s3Server";
 
 describe("local S3-compatible server (s3rver)", () => {
   let root: string;

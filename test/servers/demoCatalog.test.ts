@@ -4,10 +4,10 @@ import {
   MovieDetailsSchema,
   PopularMovieSchema,
 } from "../../functions/extractor/schemas";
-import { buildDemoCatalog, SYNTHETIC_MARKER, TMDB_MOVIE_GENRES } from "../../local/demoCatalog";
+import { buildDemoCatalog, SYNTHETIC_MARKER, TMDB_MOVIE_GENRES } from "../../servers/demoCatalog";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { specSchema } from "../support/tmdbFixtures";
-import { dbtVars, expectedMart } from "./expectedMart";
+import { dbtVars, expectedMart } from "../local/expectedMart";
 
 /** Every field of a real `GET /movie/{id}` response (the recorded 2025-26 response has them all). */
 const DETAILS_FIELDS = [

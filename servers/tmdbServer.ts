@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { TMDB_MAX_PAGE } from "../contract/pipeline";
 import type { TmdbCatalog } from "./tmdbCatalog";
 
 /**
@@ -13,9 +14,6 @@ import type { TmdbCatalog } from "./tmdbCatalog";
  * - With `token` set, requests without `Authorization: Bearer <token>` get 401 (`status_code` 7).
  * - Anything else: 404 (`status_code` 34).
  */
-
-/** TMDB's largest accepted `page` for list endpoints. */
-export const TMDB_MAX_PAGE = 500;
 
 /** Which requests a fault applies to. */
 export type TmdbFaultTarget =
