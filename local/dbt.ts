@@ -1,6 +1,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import { REPO_ROOT } from "./options";
 
 /**
  * Runs the project's dbt (scripts/dbt.sh: the hash-locked virtual environment, dbt_project/ and its
@@ -175,4 +177,12 @@ export async function runDbt(options: DbtRunOptions): Promise<DbtRunResult> {
   };
   if (exitCode !== 0) throw new DbtError(result);
   return result;
+}
+
+/** Reads a dbt project variable (`vars:` in dbt_project.yml), e.g. `min_movies_per_genre`. */
+export function dbtProjectVar(name: string): unknown {
+  const path = join(REPO_ROOT, "dbt_project", "dbt_project.yml");
+  if (!existsSync(path)) return undefined;
+  const project = parseYaml(readFileSync(path, "utf8")) as { vars?: Record<string, unknown> };
+  return project.vars?.[name];
 }

@@ -11,17 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildDemoCatalog } from "../../servers/demoCatalog";
 import { LOCK_FILE_NAME, acquireStateLock } from "../../local/stateLock";
-import {
-  LocalStackError,
-  REPO_ROOT,
-  resetState,
-  runLocalStack,
-  type LocalStackOptions,
-} from "../../local/stack";
-import { reportFileNames, TMDB_ATTRIBUTION } from "../../local/report";
+import { LocalStackError, REPO_ROOT, resetState, type LocalStackOptions } from "../../local/options";
+import { runLocalStack } from "../../local/pipeline";
+import { reportFileNames } from "../../local/report/files";
+import { TMDB_ATTRIBUTION } from "../../local/report/format";
 import { startTmdbServer } from "../../servers/tmdbServer";
 import { buildCatalog, movieRange } from "../support/catalog";
-import { openWarehouse } from "../../local/warehouse";
+import { openWarehouse } from "../../local/snowpipe/warehouse";
 import {
   dbtVars,
   expectedMart,
@@ -499,7 +495,7 @@ describe("local stack (npm start)", function () {
 
   describe("command line", () => {
     const start = (...args: string[]) =>
-      spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "local", "start.ts"), ...args], {
+      spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "local", "cli.ts"), ...args], {
         cwd: REPO_ROOT,
         encoding: "utf8",
         env: isolatedEnv(),

@@ -4,9 +4,11 @@ import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { folderRawSource, loadRawFiles, parseNdjson, RawFolderError, s3RawSource } from "../../local/loader";
-import { S3_SERVER_CREDENTIALS, startS3Server, type S3Server } from "../../servers/s3Server";
-import { DUCKDB_VERSION, openWarehouse } from "../../local/warehouse";
+import { loadRawFiles } from "../../../local/snowpipe/loader";
+import { parseNdjson } from "../../../local/snowpipe/ndjson";
+import { folderRawSource, RawFolderError, s3RawSource } from "../../../local/snowpipe/sources";
+import { S3_SERVER_CREDENTIALS, startS3Server, type S3Server } from "../../../servers/s3Server";
+import { DUCKDB_VERSION, openWarehouse } from "../../../local/snowpipe/warehouse";
 
 async function rows(databasePath: string, sql: string): Promise<Record<string, unknown>[]> {
   const warehouse = await openWarehouse(databasePath, { readOnly: true });
@@ -337,7 +339,7 @@ describe("raw loader", () => {
 
   describe("warehouse", () => {
     it("links the same DuckDB release as the Python duckdb that dbt-duckdb uses", () => {
-      const lock = readFileSync(new URL("../../python/requirements.lock", import.meta.url), "utf8");
+      const lock = readFileSync(new URL("../../../python/requirements.lock", import.meta.url), "utf8");
       const pinned = /^duckdb==([\d.]+)/m.exec(lock)?.[1];
       assert.ok(pinned, "python/requirements.lock pins no duckdb");
       assert.equal(DUCKDB_VERSION, `v${pinned}`);

@@ -4,7 +4,8 @@
  */
 import { parseArgs } from "node:util";
 import { TMDB_MAX_PAGE } from "../contract/pipeline";
-import { DEFAULT_PAGES, LocalStackError, runLocalStack } from "./stack";
+import { LocalStackError } from "./options";
+import { DEFAULT_PAGES, runLocalStack } from "./pipeline";
 
 const HELP = `Usage: npm start -- [options]
 

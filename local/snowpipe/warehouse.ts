@@ -1,7 +1,7 @@
 import { DuckDBConnection, DuckDBInstance, version } from "@duckdb/node-api";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { rawTableDuckDbDdl } from "../contract/pipeline";
+import { rawTableDuckDbDdl } from "../../contract/pipeline";
 
 /**
  * The local warehouse: one DuckDB file that plays Snowflake's part. The loader writes `raw.movies`,

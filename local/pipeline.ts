@@ -1,0 +1,101 @@
+import { resolve } from "node:path";
+import { DEFAULT_RAW_PREFIX, TMDB_MAX_PAGE } from "../contract/pipeline";
+import { describeError } from "../functions/extractor/errors";
+import { DEMO_CATALOG_DEFAULT_PAGES } from "../servers/demoCatalog";
+import {
+  display,
+  LocalStackError,
+  resetState,
+  resolvePaths,
+  type LocalStackOptions,
+  type LocalStackResult,
+} from "./options";
+import { Progress } from "./progress";
+import { folderRawSource } from "./snowpipe/sources";
+import { answer } from "./stages/answer";
+import type { StageContext } from "./stages/context";
+import { extract, type Landed } from "./stages/extract";
+import { load } from "./stages/load";
+import { startSource, type Source } from "./stages/source";
+import { transform } from "./stages/transform";
+import { acquireStateLock } from "./stateLock";
+
+/**
+ * The local stack: the whole pipeline on one machine, with the production code paths, in five stages
+ * (see `stages/`): source, extract, load, transform, answer. With `fromRaw`, the first two are
+ * replaced by loading a folder laid out like the bucket.
+ */
+
+/** Popular pages extracted by default. */
+export const DEFAULT_PAGES = DEMO_CATALOG_DEFAULT_PAGES;
+
+/**
+ * Runs the local stack end to end. Holds the state folder's lock for the whole run and always stops
+ * the servers it started, also on failure.
+ */
+export async function runLocalStack(options: LocalStackOptions = {}): Promise<LocalStackResult> {
+  const context = stageContext(options);
+  const fromRaw = options.fromRaw === undefined ? undefined : resolve(options.fromRaw);
+  const started = performance.now();
+  let lock;
+  try {
+    lock = acquireStateLock(context.stateDir);
+  } catch (error) {
+    throw new LocalStackError("state", describeError(error), { cause: error });
+  }
+  let source: Source | undefined;
+  let landed: Landed | undefined;
+  try {
+    announce(context);
+    let description = fromRaw === undefined ? "" : `raw files from ${display(fromRaw)}`;
+    if (fromRaw === undefined) {
+      source = await startSource(context);
+      landed = await extract(context, source);
+      description = source.description;
+    }
+    const rawSource =
+      landed?.rawSource ?? folderRawSource({ directory: fromRaw as string, prefix: DEFAULT_RAW_PREFIX });
+    const loaded = await load(context, rawSource);
+    await landed?.close(); // nothing reads the servers any more
+    await source?.close();
+    if (loaded.synthetic && !description.includes("synthetic"))
+      description += " (contains synthetic demo data)";
+    const dbt = await transform(context);
+    const { mart, files } = await answer(context, { synthetic: loaded.synthetic, source: description });
+    context.write(`Done in ${context.progress.elapsed()}.`);
+    return {
+      ...{ synthetic: loaded.synthetic, source: description, extraction: landed?.extraction ?? null },
+      ...{ load: loaded.load, dbt, mart, files, durationMs: performance.now() - started },
+    };
+  } finally {
+    await landed?.close().catch(() => undefined);
+    await source?.close().catch(() => undefined);
+    lock.release();
+  }
+}
+
+/** Checks the options and resolves what every stage reads. */
+function stageContext(options: LocalStackOptions): StageContext {
+  const env = options.env ?? process.env;
+  const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const pages = options.pages ?? DEFAULT_PAGES;
+  if (!Number.isInteger(pages) || pages < 1 || pages > TMDB_MAX_PAGE) {
+    throw new LocalStackError("options", `--pages must be an integer in 1..${TMDB_MAX_PAGE}, got ${pages}`);
+  }
+  const token = options.tmdbToken ?? (env["TMDB_API_TOKEN"] || undefined);
+  const tmdbToken = options.fromRaw === undefined ? token : undefined;
+  const progress = new Progress(options.fromRaw === undefined ? 5 : 3, write);
+  return { options, env, write, progress, pages, tmdbToken, ...resolvePaths(options) };
+}
+
+function announce(context: StageContext): void {
+  const { write, stateDir, databasePath, outDir } = context;
+  write(
+    `tmdb-genre-roi local stack: state ${display(stateDir)}, warehouse ${display(databasePath)}, outputs ${display(outDir)}`,
+  );
+  if (!context.options.reset) return;
+  const removed = resetState(stateDir, databasePath);
+  write(
+    `reset: ${removed.length === 0 ? "nothing to delete" : `deleted ${removed.map(display).join(", ")}`}`,
+  );
+}

@@ -1,0 +1,54 @@
+import assert from "node:assert/strict";
+import { existsSync, readdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { reportFileNames, toCsv, toJson, writeReport } from "../../../local/report/files";
+import { columns, demo, mart, real } from "./fixtures";
+
+describe("report files", () => {
+  it("writes RFC 4180 CSV with the mart's columns, quoting where needed", () => {
+    const lines = toCsv(mart).split("\r\n");
+    assert.equal(lines[0], columns.join(","));
+    assert.equal(lines[2], '"Drama, ""indie""",30,-0.1,0.2,0.4,2');
+    assert.equal(lines.length, 4); // header, two rows, trailing newline
+  });
+
+  it("writes JSON as an array of row objects keyed by the mart's column names, in column order", () => {
+    const parsed = JSON.parse(toJson(mart)) as Record<string, unknown>[];
+    assert.deepEqual(parsed, mart.rows);
+    assert.deepEqual(Object.keys(parsed[0] ?? {}), columns);
+  });
+
+  it("names synthetic outputs so that no file can pass for real data", () => {
+    assert.deepEqual(Object.values(reportFileNames(true)), [
+      "demo_genre_roi.csv",
+      "demo_genre_roi.json",
+      "demo_genre_roi.svg",
+      "demo_report.html",
+    ]);
+    assert.deepEqual(Object.values(reportFileNames(false)), [
+      "genre_roi.csv",
+      "genre_roi.json",
+      "genre_roi.svg",
+      "report.html",
+    ]);
+  });
+
+  it("deletes an earlier run's outputs of the other kind when writing, so stale demo files cannot linger", async () => {
+    const outDir = await mkdtemp(join(tmpdir(), "tmdb-roi-report-"));
+    try {
+      const fromDemo = await writeReport(outDir, mart, demo);
+      const fromReal = await writeReport(outDir, mart, real);
+      assert.deepEqual(fromDemo.staleRemoved, []);
+      assert.deepEqual(fromReal.staleRemoved.sort(), Object.values(fromDemo.files).sort());
+      assert.deepEqual(readdirSync(outDir).sort(), Object.values(reportFileNames(false)).sort());
+      const backToDemo = await writeReport(outDir, mart, demo);
+      assert.deepEqual(backToDemo.staleRemoved.sort(), Object.values(fromReal.files).sort());
+      for (const path of Object.values(backToDemo.files)) assert.ok(existsSync(path));
+      assert.deepEqual(readdirSync(outDir).sort(), Object.values(reportFileNames(true)).sort());
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  });
+});
