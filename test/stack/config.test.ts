@@ -11,7 +11,6 @@ import {
   StackConfigError,
   parseStackConfig,
   publicKeyBody,
-  scheduleExpressionProblem,
 } from "../../stackConfig";
 import {
   TEST_DBT_PUBLIC_KEY_PEM,
@@ -23,7 +22,7 @@ import {
   stackFile,
   stackFileConfig,
   validConfig,
-} from "./harness";
+} from "../support/pulumi/stackConfig";
 
 /**
  * Keys the README's deploy walkthrough sets with `pulumi config set` under "# Required" (in the code block that
@@ -386,7 +385,7 @@ describe("parseStackConfig", () => {
 
     // Assess
     assert.deepEqual(problems, [
-      `${PROJECT}:rejectPrefix must not overlap the raw prefix \"raw/movies/\": quarantined records must never reach the pipe (got "raw/movies/rejects/")`,
+      `${PROJECT}:rejectPrefix must not overlap the raw prefix "raw/movies/": quarantined records must never reach the pipe (got "raw/movies/rejects/")`,
     ]);
   });
 
@@ -429,36 +428,5 @@ describe("parseStackConfig", () => {
     assert.ok(
       problemsOf(values({ dbtPublicKey: "ssh-rsa AAAAB3Nza" }))[0]?.startsWith(`${PROJECT}:dbtPublicKey `),
     );
-  });
-});
-
-describe("scheduleExpressionProblem", () => {
-  it("accepts the daily default, other crons and rates", () => {
-    // Assess
-    for (const expression of [
-      "cron(0 6 * * ? *)",
-      "cron(30 5 ? * MON-FRI *)",
-      "cron(0/15 * * * ? *)",
-      "cron(0 6 L * ? 2027)",
-      "rate(1 day)",
-      "rate(12 hours)",
-    ]) {
-      assert.equal(scheduleExpressionProblem(expression), undefined, expression);
-    }
-  });
-
-  it("rejects malformed expressions with a reason", () => {
-    // Assess
-    for (const [expression, reason] of [
-      ["cron(60 6 * * ? *)", /minutes field/],
-      ["cron(0 24 * * ? *)", /hours field/],
-      ["cron(0 6 ? * ? *)", /exactly one of/],
-      ["rate(1 days)", /singular unit/],
-      ["rate(2 day)", /singular unit/],
-      ["rate(0 minutes)", /at least 1/],
-      ["daily", /must be an EventBridge schedule expression/],
-    ] as const) {
-      assert.match(scheduleExpressionProblem(expression) ?? "", reason, expression);
-    }
   });
 });

@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { scheduleExpressionProblem } from "../../stackConfig";
+import { devRun, T, type Run } from "../support/pulumi/harness";
+
+describe("DailySchedule", () => {
+  describe("decisions", () => {
+    it("accepts the daily default, other crons and rates", () => {
+      // Assess
+      for (const expression of [
+        "cron(0 6 * * ? *)",
+        "cron(30 5 ? * MON-FRI *)",
+        "cron(0/15 * * * ? *)",
+        "cron(0 6 L * ? 2027)",
+        "rate(1 day)",
+        "rate(12 hours)",
+      ]) {
+        assert.equal(scheduleExpressionProblem(expression), undefined, expression);
+      }
+    });
+
+    it("rejects malformed expressions with a reason", () => {
+      // Assess
+      for (const [expression, reason] of [
+        ["cron(60 6 * * ? *)", /minutes field/],
+        ["cron(0 24 * * ? *)", /hours field/],
+        ["cron(0 6 ? * ? *)", /exactly one of/],
+        ["rate(1 days)", /singular unit/],
+        ["rate(2 day)", /singular unit/],
+        ["rate(0 minutes)", /at least 1/],
+        ["daily", /must be an EventBridge schedule expression/],
+      ] as const) {
+        assert.match(scheduleExpressionProblem(expression) ?? "", reason, expression);
+      }
+    });
+  });
+
+  describe("in the dev stack", () => {
+    let dev: Run;
+    before(async () => {
+      dev = await devRun();
+    });
+
+    it("invokes the extractor at 06:00 UTC every day by default, with a constant event", () => {
+      // Prepare
+      const rule = dev.one(T.rule);
+      const target = dev.one(T.target);
+      const permission = dev.one(T.permission);
+      const fn = dev.one(T.fn);
+
+      // Assess
+      assert.equal(rule.inputs["scheduleExpression"], "cron(0 6 * * ? *)");
+      assert.equal(target.inputs["rule"], rule.state["name"]);
+      assert.equal(target.inputs["arn"], fn.state["arn"]);
+      assert.equal(target.inputs["input"], "{}");
+      assert.equal(permission.inputs["function"], fn.state["name"]);
+      assert.equal(permission.inputs["principal"], "events.amazonaws.com");
+      assert.equal(permission.inputs["sourceArn"], rule.state["arn"]);
+      assert.equal(permission.inputs["action"], "lambda:InvokeFunction");
+    });
+  });
+});

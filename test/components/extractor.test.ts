@@ -1,0 +1,361 @@
+import * as pulumi from "@pulumi/pulumi";
+import assert from "node:assert/strict";
+import { Extractor, PARTIAL_FAILURE_FILTER_PATTERN } from "../../components/extractor";
+import { LAMBDA_RUNTIME } from "../../functions/bundle";
+import { runExtraction } from "../../functions/extractor/extract";
+import { createLogger } from "../../functions/extractor/logger";
+import { buildCatalog, movieRange } from "../support/catalog";
+import {
+  devRun,
+  obj,
+  optionResources,
+  policyOf,
+  runProgram,
+  T,
+  unwrapSecret,
+  type Run,
+} from "../support/pulumi/harness";
+import { TEST_TMDB_TOKEN, validConfig } from "../support/pulumi/stackConfig";
+import { startTestEnv } from "../support/testEnv";
+
+/**
+ * Evaluates the subset of CloudWatch Logs JSON filter patterns the stack uses: `{ (<selector> <op> <value>) && ... }`
+ * with selectors like `$.a.b[0].c`, `=` on strings and `>` on numbers (a missing field never matches).
+ */
+function jsonPatternMatches(pattern: string, line: string): boolean {
+  const body = /^\{\s*(.*?)\s*\}$/.exec(pattern)?.[1];
+  assert.ok(body, `not a JSON filter pattern: ${pattern}`);
+  let event: unknown;
+  try {
+    event = JSON.parse(line);
+  } catch {
+    return false;
+  }
+  return body.split("&&").every((part) => {
+    const term = /^\(?\s*\$((?:\.\w+|\[\d+\])+)\s*(=|>)\s*("[^"]*"|-?\d+)\s*\)?$/.exec(part.trim());
+    assert.ok(term, `unsupported term: ${part}`);
+    const [, path = "", op, literal = ""] = term;
+    let value: unknown = event;
+    for (const [, key, index] of path.matchAll(/\.(\w+)|\[(\d+)\]/g)) {
+      if (value === null || typeof value !== "object") return false;
+      value =
+        key !== undefined ? (value as Record<string, unknown>)[key] : (value as unknown[])[Number(index)];
+    }
+    if (op === "=")
+      return literal.startsWith('"') ? value === literal.slice(1, -1) : value === Number(literal);
+    return typeof value === "number" && value > Number(literal);
+  });
+}
+
+describe("Extractor", () => {
+  describe("decisions", () => {
+    it("matches the summary line of a real run whose movie details failed, and not that of a clean run", async () => {
+      // Prepare: a TMDB-compatible server where one movie's details always fail, and an S3-compatible server
+      const env = await startTestEnv({
+        catalog: buildCatalog(movieRange(5, 1)),
+        faults: [
+          { target: { endpoint: "details", movieId: 3 }, effect: { type: "serverError", status: 500 } },
+        ],
+      });
+      const lines: string[] = [];
+      const logger = createLogger({ write: (line) => lines.push(line) });
+
+      // Act
+      let partial;
+      try {
+        partial = await runExtraction(env.config({ maxRetries: 0 }), { logger, s3: env.s3Client });
+      } finally {
+        await env.close();
+      }
+      const clean = await startTestEnv({ catalog: buildCatalog(movieRange(5, 1)) });
+      const cleanLines: string[] = [];
+      try {
+        await runExtraction(clean.config(), {
+          logger: createLogger({ write: (line) => cleanLines.push(line) }),
+          s3: clean.s3Client,
+        });
+      } finally {
+        await clean.close();
+      }
+
+      // Assess
+      assert.deepEqual(
+        partial.failed.map((f) => f.id),
+        [3],
+      );
+      const matching = lines.filter((line) => jsonPatternMatches(PARTIAL_FAILURE_FILTER_PATTERN, line));
+      assert.equal(matching.length, 1, "exactly the run's summary line matches");
+      assert.match(matching[0] as string, /"msg":"extraction finished"/);
+      assert.ok(cleanLines.length > 0);
+      assert.deepEqual(
+        cleanLines.filter((line) => jsonPatternMatches(PARTIAL_FAILURE_FILTER_PATTERN, line)),
+        [],
+      );
+    });
+  });
+
+  describe("on its own", () => {
+    it("deploys whatever archive it is given, e.g. a tiny handler, with the same least-privilege wiring", async () => {
+      // Prepare
+      const code = new pulumi.asset.AssetArchive({
+        "index.mjs": new pulumi.asset.StringAsset("export const handler = async () => ({ ok: true });"),
+      });
+
+      // Act
+      const run = await runProgram("dev", validConfig(), () => {
+        const extractor = new Extractor("probe", {
+          resourceName: "probe-extractor",
+          metricNamespace: "probe/dev",
+          code,
+          runtime: "nodejs24.x",
+          bucketName: "probe-bucket",
+          bucketArn: "arn:aws:s3:::probe-bucket",
+          rawPrefix: "raw/movies/",
+          rejectPrefix: "rejects/movies/",
+          tmdbApiToken: pulumi.secret("probe-token"),
+          alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:probe-alerts",
+          pages: 2,
+          timeoutSeconds: 300,
+          retryAttempts: 0,
+          logRetentionDays: 7,
+        });
+        return { functionName: extractor.functionName };
+      });
+
+      // Assess
+      const fn = run.one(T.fn);
+      const assets = await (fn.inputs["code"] as { assets: Promise<Record<string, unknown>> }).assets;
+      assert.deepEqual(Object.keys(assets), ["index.mjs"]);
+      assert.equal(fn.inputs["timeout"], 300);
+      const statements = policyOf(run.one(T.rolePolicy).inputs["policy"]).Statement;
+      assert.deepEqual(statements[0]?.["Resource"], [
+        "arn:aws:s3:::probe-bucket/raw/movies/*",
+        "arn:aws:s3:::probe-bucket/rejects/movies/*",
+      ]);
+      assert.equal(run.outputs["functionName"], fn.state["name"]);
+    });
+
+    it("rejects a timeout under three minutes", async () => {
+      // Act, Assess
+      await assert.rejects(
+        runProgram("dev", validConfig(), () => {
+          new Extractor("probe", {
+            resourceName: "probe-extractor",
+            metricNamespace: "probe/dev",
+            code: new pulumi.asset.AssetArchive({}),
+            runtime: "nodejs24.x",
+            bucketName: "b",
+            bucketArn: "arn:aws:s3:::b",
+            rawPrefix: "raw/",
+            rejectPrefix: "rejects/",
+            tmdbApiToken: pulumi.secret("t"),
+            alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:t",
+            pages: 1,
+            timeoutSeconds: 60,
+            retryAttempts: 0,
+            logRetentionDays: 7,
+          });
+          return {};
+        }),
+        /probe: timeoutSeconds must be 180\.\.900/,
+      );
+    });
+  });
+
+  describe("in the dev stack", () => {
+    let dev: Run;
+    before(async () => {
+      dev = await devRun();
+    });
+
+    it("runs the bundled handler on the project's Lambda runtime for at least three minutes", async () => {
+      // Prepare
+      const fn = dev.one(T.fn);
+      const code = fn.inputs["code"] as {
+        assets: Promise<Record<string, unknown>> | Record<string, unknown>;
+      };
+
+      // Act
+      const assets = await code.assets;
+
+      // Assess
+      assert.equal(fn.inputs["runtime"], LAMBDA_RUNTIME);
+      assert.equal(fn.inputs["handler"], "index.handler");
+      assert.ok(Number(fn.inputs["timeout"]) >= 180);
+      assert.deepEqual(Object.keys(assets).sort(), ["index.mjs", "index.mjs.map"]);
+      const source = await (assets["index.mjs"] as { text: Promise<string> }).text;
+      const map = JSON.parse(await (assets["index.mjs.map"] as { text: Promise<string> }).text) as {
+        version: number;
+      };
+      assert.match(
+        source,
+        /\bexport\s*\{[^}]*\bhandler\b[^}]*\}|\bexport\s+(async\s+)?function\s+handler\b/,
+        "the module's export statement names handler",
+      );
+      assert.equal(map.version, 3);
+    });
+
+    it("is configured through its environment, with the token's secret ARN and never the token", () => {
+      // Prepare
+      const fn = dev.one(T.fn);
+      const secret = dev.one(T.secret);
+      const bucket = dev.one(T.bucket);
+
+      // Assess
+      assert.deepEqual(obj(fn.inputs["environment"])["variables"], {
+        RAW_BUCKET: bucket.state["bucket"],
+        RAW_PREFIX: "raw/movies/",
+        REJECT_PREFIX: "rejects/movies/",
+        TMDB_PAGES: "5",
+        TMDB_SECRET_ARN: secret.state["arn"],
+        NODE_OPTIONS: "--enable-source-maps",
+      });
+    });
+
+    it("keeps the token in a Secrets Manager secret version, passed as a secret", () => {
+      // Prepare
+      const secret = dev.one(T.secret);
+      const version = dev.one(T.secretVersion);
+
+      // Assess
+      assert.equal(version.inputs["secretId"], secret.id);
+      assert.ok(
+        unwrapSecret(version.inputs["secretString"]) === TEST_TMDB_TOKEN,
+        "the version holds the token",
+      );
+      assert.ok(version.secretInputs.has("secretString"));
+    });
+
+    it("may only put objects under the two prefixes, read its one secret, write its logs and report failures", () => {
+      // Prepare
+      const bucketArn = String(dev.one(T.bucket).state["arn"]);
+      const role = dev.one(T.role, "extractor");
+      const policy = dev.one(T.rolePolicy, "extractor");
+      const fn = dev.one(T.fn);
+
+      // Act
+      const document = policyOf(policy.inputs["policy"]);
+
+      // Assess
+      assert.equal(fn.inputs["role"], role.state["arn"]);
+      assert.equal(policy.inputs["role"], role.state["name"]);
+      assert.deepEqual(policyOf(role.inputs["assumeRolePolicy"]).Statement, [
+        { Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" },
+      ]);
+      assert.deepEqual(document.Statement, [
+        {
+          Sid: "LandRawAndRejectedRecords",
+          Effect: "Allow",
+          Action: "s3:PutObject",
+          Resource: [`${bucketArn}/raw/movies/*`, `${bucketArn}/rejects/movies/*`],
+        },
+        {
+          Sid: "ReadTmdbToken",
+          Effect: "Allow",
+          Action: "secretsmanager:GetSecretValue",
+          Resource: dev.one(T.secret).state["arn"],
+        },
+        {
+          Sid: "WriteOwnLogs",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+          Resource: `${String(dev.one(T.logGroup).state["arn"])}:*`,
+        },
+        {
+          Sid: "ReportFailedRuns",
+          Effect: "Allow",
+          Action: "sns:Publish",
+          Resource: dev.one(T.topic).state["arn"],
+        },
+      ]);
+      assert.equal(role.inputs["managedPolicyArns"], undefined);
+    });
+
+    it("logs to its own log group with a retention", () => {
+      // Prepare
+      const fn = dev.one(T.fn);
+      const logGroup = dev.one(T.logGroup);
+
+      // Assess
+      assert.equal(logGroup.inputs["retentionInDays"], 30);
+      assert.equal(obj(fn.inputs["loggingConfig"])["logGroup"], logGroup.state["name"]);
+      assert.ok(optionResources(fn.opts.dependsOn).includes(logGroup.resource));
+    });
+
+    it("reserves no concurrency unless configured", () => {
+      // Assess
+      assert.equal(dev.one(T.fn).inputs["reservedConcurrentExecutions"], undefined);
+    });
+
+    it("retries a failed scheduled run as configured, then sends it to the alert topic", () => {
+      // Prepare
+      const config = dev.one(T.invokeConfig);
+
+      // Assess
+      assert.equal(config.inputs["functionName"], dev.one(T.fn).state["name"]);
+      assert.equal(config.inputs["maximumRetryAttempts"], 1);
+      assert.equal(config.inputs["maximumEventAgeInSeconds"], 3600);
+      assert.deepEqual(config.inputs["destinationConfig"], {
+        onFailure: { destination: dev.one(T.topic).state["arn"] },
+      });
+    });
+
+    it("raises an alarm on any function error, to the alert topic", () => {
+      // Prepare
+      const alarm = dev.one(T.alarm, "errors");
+
+      // Assess
+      assert.equal(alarm.inputs["namespace"], "AWS/Lambda");
+      assert.equal(alarm.inputs["metricName"], "Errors");
+      assert.deepEqual(alarm.inputs["dimensions"], { FunctionName: dev.one(T.fn).state["name"] });
+      assert.equal(alarm.inputs["threshold"], 0);
+      assert.equal(alarm.inputs["comparisonOperator"], "GreaterThanThreshold");
+      assert.deepEqual(alarm.inputs["alarmActions"], [dev.one(T.topic).state["arn"]]);
+    });
+
+    it("raises an alarm, through a metric filter on its summary line, when a run finishes with failed movies", () => {
+      // Prepare
+      const filter = dev.one(T.metricFilter);
+      const alarm = dev.one(T.alarm, "failed-movies");
+      const logGroup = dev.one(T.logGroup);
+
+      // Act
+      const metric = obj(filter.inputs["metricTransformation"]);
+
+      // Assess
+      assert.equal(filter.inputs["logGroupName"], logGroup.state["name"]);
+      assert.equal(filter.inputs["pattern"], PARTIAL_FAILURE_FILTER_PATTERN);
+      assert.deepEqual(metric, {
+        namespace: "tmdb-genre-roi/dev",
+        name: "ExtractionsWithFailedMovies",
+        value: "1",
+        unit: "Count",
+      });
+      assert.deepEqual(
+        [alarm.inputs["namespace"], alarm.inputs["metricName"], alarm.inputs["statistic"]],
+        [metric["namespace"], metric["name"], "Sum"],
+      );
+      assert.equal(alarm.inputs["threshold"], 0);
+      assert.equal(alarm.inputs["comparisonOperator"], "GreaterThanThreshold");
+      assert.equal(alarm.inputs["treatMissingData"], "notBreaching");
+      assert.deepEqual(alarm.inputs["alarmActions"], [dev.one(T.topic).state["arn"]]);
+    });
+
+    it("names its function, role and log group after the stack, and starts only once the token is stored", () => {
+      // Prepare
+      const fn = dev.one(T.fn);
+      const role = dev.one(T.role, "extractor");
+      const logGroup = dev.one(T.logGroup);
+      const version = dev.one(T.secretVersion);
+
+      // Assess
+      assert.equal(fn.inputs["name"], "tmdb-genre-roi-dev-extractor");
+      assert.equal(role.inputs["name"], "tmdb-genre-roi-dev-extractor");
+      assert.equal(logGroup.inputs["name"], "/aws/lambda/tmdb-genre-roi-dev-extractor");
+      assert.ok(
+        optionResources(fn.opts.dependsOn).includes(version.resource),
+        "function depends on the token",
+      );
+    });
+  });
+});

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { RawLanding, rawLifecycleRules } from "../../components/rawLanding";
+import { devRun, list, obj, policyOf, runProgram, T, type Run } from "../support/pulumi/harness";
+import { validConfig } from "../support/pulumi/stackConfig";
+
+describe("RawLanding", () => {
+  describe("decisions", () => {
+    it("expires files and their old versions only when an age is given", () => {
+      // Act
+      const kept = rawLifecycleRules({
+        prefixes: ["raw/"],
+        standardIaAfterDays: 30,
+        glacierInstantRetrievalAfterDays: 90,
+      });
+      const expiring = rawLifecycleRules({
+        prefixes: ["raw/"],
+        standardIaAfterDays: 30,
+        glacierInstantRetrievalAfterDays: 90,
+        expireAfterDays: 730,
+      });
+
+      // Assess
+      assert.equal(kept[0]?.expiration, undefined);
+      assert.deepEqual(expiring[0]?.expiration, { days: 730 });
+      assert.deepEqual(expiring[0]?.noncurrentVersionExpiration, { noncurrentDays: 730 });
+      assert.equal(kept.at(-1)?.id, "abort-incomplete-uploads");
+    });
+
+    it("refuses to force-destroy a protected bucket", async () => {
+      // Act, Assess
+      await assert.rejects(
+        runProgram("dev", validConfig(), () => {
+          new RawLanding("raw", {
+            rawPrefix: "raw/",
+            rejectPrefix: "rejects/",
+            standardIaAfterDays: 30,
+            glacierInstantRetrievalAfterDays: 90,
+            forceDestroy: true,
+            protect: true,
+          });
+          return {};
+        }),
+        /raw: forceDestroy requires protect to be false/,
+      );
+    });
+  });
+
+  describe("in the dev stack", () => {
+    let dev: Run;
+    before(async () => {
+      dev = await devRun();
+    });
+
+    it("blocks public access, enforces bucket-owner ownership, versions and encrypts with SSE-S3", () => {
+      // Prepare
+      const bucket = String(dev.one(T.bucket).state["bucket"]);
+      const pab = dev.one(T.publicAccessBlock);
+      const ownership = dev.one(T.ownership);
+      const versioning = dev.one(T.versioning);
+      const encryption = dev.one(T.encryption);
+
+      // Assess
+      for (const resource of [pab, ownership, versioning, encryption])
+        assert.equal(resource.inputs["bucket"], bucket);
+      for (const flag of [
+        "blockPublicAcls",
+        "blockPublicPolicy",
+        "ignorePublicAcls",
+        "restrictPublicBuckets",
+      ]) {
+        assert.equal(pab.inputs[flag], true, flag);
+      }
+      assert.deepEqual(ownership.inputs["rule"], { objectOwnership: "BucketOwnerEnforced" });
+      assert.deepEqual(versioning.inputs["versioningConfiguration"], { status: "Enabled" });
+      assert.deepEqual(encryption.inputs["rules"], [
+        { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } },
+      ]);
+    });
+
+    it("denies every request made without TLS", () => {
+      // Prepare
+      const bucket = dev.one(T.bucket);
+      const policy = dev.one(T.bucketPolicy);
+
+      // Act
+      const document = policyOf(policy.inputs["policy"]);
+
+      // Assess
+      assert.equal(policy.inputs["bucket"], bucket.state["bucket"]);
+      assert.deepEqual(document.Statement, [
+        {
+          Sid: "DenyInsecureTransport",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [bucket.state["arn"], `${String(bucket.state["arn"])}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]);
+    });
+
+    it("tiers old files only to classes Snowflake can read and never deletes them by default", () => {
+      // Prepare
+      const rules = list(dev.one(T.lifecycle).inputs["rules"]);
+
+      // Act
+      const classes = rules.flatMap((rule) =>
+        [...list(rule["transitions"] ?? []), ...list(rule["noncurrentVersionTransitions"] ?? [])].map(
+          (t) => t["storageClass"],
+        ),
+      );
+
+      // Assess
+      assert.deepEqual([...new Set(classes)].sort(), ["GLACIER_IR", "STANDARD_IA"]);
+      assert.deepEqual(
+        rules.map((rule) => obj(rule["filter"])["prefix"]),
+        ["raw/movies/", "rejects/movies/", ""],
+      );
+      for (const rule of rules) {
+        assert.equal(rule["expiration"], undefined);
+        assert.equal(rule["noncurrentVersionExpiration"], undefined);
+      }
+    });
+
+    it("is protected and not force-destroyable by default", () => {
+      // Prepare
+      const bucket = dev.one(T.bucket);
+
+      // Assess
+      assert.equal(bucket.opts.protect, true);
+      assert.equal(bucket.inputs["forceDestroy"], false);
+    });
+  });
+});
