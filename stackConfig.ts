@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { prefixOverlapProblem, TMDB_MAX_PAGE } from "./contract/pipeline";
+import { scheduleExpressionProblem } from "./components/dailySchedule";
+import { pagesProblem, pagesWithinTimeoutProblem } from "./components/extractor";
+import { expirationOrderProblem, forceDestroyProblem, lifecycleOrderProblem } from "./components/rawLanding";
+import { prefixOverlapProblem } from "./contract/pipeline";
 
 /** Pulumi project name, and the namespace of every project config key (`tmdb-genre-roi:<key>`). */
 export const PROJECT = "tmdb-genre-roi";
@@ -10,77 +13,21 @@ export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
 
-/** Requests the extractor makes per page of the popular list: the page itself and the details of its 20 movies. */
-export const REQUESTS_PER_PAGE = 21;
-
-/** Requests the extractor starts per second (its `TMDB_MAX_RPS` default; the stack does not override it). */
-export const EXTRACTOR_REQUESTS_PER_SECOND = 35;
-
-/**
- * Seconds of TMDB requests a run of `pages` pages needs at the extractor's request rate. The stack requires the
- * timeout to be at least twice this, leaving room for retries, latency and the S3 writes.
- */
-export function extractionSeconds(pages: number): number {
-  return Math.ceil((pages * REQUESTS_PER_PAGE) / EXTRACTOR_REQUESTS_PER_SECOND);
-}
-
 /** Config keys whose values are secrets: never echoed in error messages, wrapped with `pulumi.secret`. */
 export const SECRET_KEYS = ["snowflakePrivateKey", "tmdbApiToken"] as const;
-
-/**
- * Checks an EventBridge schedule expression: `rate(<n> <unit>)` or a six-field
- * `cron(minutes hours day-of-month month day-of-week year)` where exactly one of the two day fields is `?`.
- * @returns the problem, or undefined when the expression is valid
- */
-export function scheduleExpressionProblem(expression: string): string | undefined {
-  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
-  if (rate) {
-    const value = Number(rate[1]);
-    const plural = (rate[2] as string).endsWith("s");
-    if (value < 1) return "must use a rate of at least 1";
-    if ((value === 1) === plural)
-      return "must use a singular unit for 1 and a plural unit otherwise, e.g. rate(1 day), rate(2 days)";
-    return undefined;
-  }
-  const cron = /^cron\((.*)\)$/.exec(expression);
-  if (!cron)
-    return "must be an EventBridge schedule expression: cron(minutes hours day-of-month month day-of-week year) or rate(value unit)";
-  const fields = (cron[1] as string).trim().split(/\s+/);
-  if (fields.length !== 6) {
-    return `must have six cron fields (minutes hours day-of-month month day-of-week year), found ${fields.length}`;
-  }
-  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields as [
-    string,
-    string,
-    string,
-    string,
-    string,
-    string,
-  ];
-  const numericWithin = (field: string, max: number) =>
-    field
-      .split(/[,\-/]/)
-      .filter((part) => /^\d+$/.test(part))
-      .every((part) => Number(part) <= max);
-  if (!/^[\d*,\-/]+$/.test(minutes) || !numericWithin(minutes, 59))
-    return "must have a minutes field of 0-59, *, lists, ranges or increments";
-  if (!/^[\d*,\-/]+$/.test(hours) || !numericWithin(hours, 23))
-    return "must have an hours field of 0-23, *, lists, ranges or increments";
-  if (!/^[\d*,\-/?LW]+$/.test(dayOfMonth)) return "must have a day-of-month field of 1-31, *, ?, L or W";
-  if (!/^[\dA-Za-z*,\-/]+$/.test(month)) return "must have a month field of 1-12 or JAN-DEC";
-  if (!/^[\dA-Za-z*,\-/?L#]+$/.test(dayOfWeek))
-    return "must have a day-of-week field of 1-7 or SUN-SAT, *, ? or L";
-  if (!/^[\d*,\-/]+$/.test(year)) return "must have a year field of digits, *, lists, ranges or increments";
-  if ((dayOfMonth === "?") === (dayOfWeek === "?")) {
-    return "must use ? in exactly one of day-of-month and day-of-week, e.g. cron(0 6 * * ? *)";
-  }
-  return undefined;
-}
 
 /** Strips PEM armour and whitespace from an RSA public key, leaving the one-line base64 body Snowflake wants. */
 export function publicKeyBody(key: string): string {
   return key.replace(/-----(BEGIN|END) (RSA )?PUBLIC KEY-----/g, "").replace(/\s+/g, "");
 }
+
+/** A check adding the problem `problemOf` finds with a value, as the value's issue. */
+const rule =
+  <T>(problemOf: (value: T) => string | undefined) =>
+  (ctx: z.core.ParsePayload<T>) => {
+    const problem = problemOf(ctx.value);
+    if (problem !== undefined) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
+  };
 
 // Config values reach the program as strings (the CLI serialises typed values); numbers and booleans are
 // accepted too so that a caller passing typed values gets the same checks.
@@ -114,6 +61,14 @@ const optionalInteger = (unset: number, min: number, max: number, message: strin
     .transform(Number)
     .pipe(z.number().refine((n) => n === unset || (n >= min && n <= max), { error: message }))
     .transform((n) => (n === unset ? undefined : n));
+/** A whole number `problemOf` accepts (its problem with text that is no number is `problemOf(NaN)`'s). */
+const ruledInteger = (problemOf: (value: number) => string | undefined) => {
+  const notANumber = problemOf(Number.NaN) ?? "must be a whole number";
+  return requiredText(notANumber)
+    .pipe(z.string().regex(/^-?\d+$/, { error: notANumber }))
+    .transform(Number)
+    .check(rule(problemOf));
+};
 const boolean = () =>
   requiredText("must be true or false")
     .pipe(z.enum(["true", "false"], { error: "must be true or false" }))
@@ -158,11 +113,8 @@ const schema = z
         }),
       ),
     tmdbApiToken: requiredText(),
-    pages: integer(1, TMDB_MAX_PAGE),
-    scheduleExpression: requiredText().check((ctx) => {
-      const problem = scheduleExpressionProblem(ctx.value);
-      if (problem) ctx.issues.push({ code: "custom", message: problem, input: ctx.value });
-    }),
+    pages: ruledInteger(pagesProblem),
+    scheduleExpression: requiredText().check(rule(scheduleExpressionProblem)),
     extractorTimeoutSeconds: integer(180, 900),
     extractorRetryAttempts: integer(0, 2),
     reservedConcurrency: optionalInteger(
@@ -204,40 +156,27 @@ const schema = z
     protectBucket: boolean(),
     iamPropagationSeconds: integer(0, 300),
   })
+  // Rules across keys, each defined once with the component it belongs to.
   .check((ctx) => {
     const v = ctx.value;
-    const issue = (key: string, message: string) =>
-      ctx.issues.push({ code: "custom", path: [key], message, input: v[key as keyof typeof v] });
-    if (v.glacierInstantRetrievalAfterDays < v.standardIaAfterDays + 30) {
-      issue(
-        "glacierInstantRetrievalAfterDays",
-        `must be at least standardIaAfterDays + 30 (${v.standardIaAfterDays + 30}): S3 keeps objects 30 days in Standard-IA before a further transition`,
-      );
-    }
-    if (v.expireAfterDays !== undefined && v.expireAfterDays <= v.glacierInstantRetrievalAfterDays) {
-      issue(
-        "expireAfterDays",
-        "must be greater than glacierInstantRetrievalAfterDays, or unset to keep raw data forever",
-      );
-    }
-    const needed = extractionSeconds(v.pages);
-    if (needed * 2 > v.extractorTimeoutSeconds) {
-      const maxPages = Math.floor(
-        (v.extractorTimeoutSeconds / 2) * (EXTRACTOR_REQUESTS_PER_SECOND / REQUESTS_PER_PAGE),
-      );
-      issue(
-        "pages",
-        `needs about ${needed} s of TMDB requests per run (${REQUESTS_PER_PAGE} a page at ${EXTRACTOR_REQUESTS_PER_SECOND} a second), more than half of ${PROJECT}:extractorTimeoutSeconds (${v.extractorTimeoutSeconds}): raise ${PROJECT}:extractorTimeoutSeconds to at least ${needed * 2} or lower pages to at most ${maxPages}`,
-      );
-    }
-    const overlap = prefixOverlapProblem(v.rawPrefix, v.rejectPrefix);
-    if (overlap) issue("rejectPrefix", overlap);
-    if (v.forceDestroy && v.protectBucket) {
-      issue(
-        "forceDestroy",
-        "can only be true when protectBucket is false (a protected bucket is never destroyed)",
-      );
-    }
+    const issue = (key: keyof typeof v, problem: string | undefined) => {
+      if (problem !== undefined)
+        ctx.issues.push({ code: "custom", path: [key], message: problem, input: v[key] });
+    };
+    issue("glacierInstantRetrievalAfterDays", lifecycleOrderProblem(v));
+    issue("expireAfterDays", expirationOrderProblem(v));
+    issue(
+      "pages",
+      pagesWithinTimeoutProblem(
+        { pages: v.pages, timeoutSeconds: v.extractorTimeoutSeconds },
+        `${PROJECT}:extractorTimeoutSeconds`,
+      ),
+    );
+    issue("rejectPrefix", prefixOverlapProblem(v.rawPrefix, v.rejectPrefix));
+    issue(
+      "forceDestroy",
+      forceDestroyProblem({ forceDestroy: v.forceDestroy, protect: v.protectBucket }, "protectBucket"),
+    );
   });
 
 /** Every project config key the program reads (the keys of Pulumi.yaml's project namespace). */

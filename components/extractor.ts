@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TMDB_MAX_PAGE } from "../contract/pipeline";
+import { firstProblem } from "./problems";
 
 /** Arguments of {@link Extractor}. */
 export interface ExtractorArgs {
@@ -48,6 +49,61 @@ export interface ExtractorArgs {
   logRetentionDays: number;
   /** SNS topic receiving failed runs (on-failure destination), the error alarm and the partial-failure alarm. */
   alarmTopicArn: pulumi.Input<string>;
+}
+
+/** Requests the extractor makes per page of the popular list: the page itself and the details of its 20 movies. */
+export const REQUESTS_PER_PAGE = 21;
+
+/** Requests the extractor starts per second (its `TMDB_MAX_RPS` default; the stack does not override it). */
+export const EXTRACTOR_REQUESTS_PER_SECOND = 35;
+
+/**
+ * Seconds of TMDB requests a run of `pages` pages needs at the extractor's request rate. The timeout must be at
+ * least twice this, leaving room for retries, latency and the S3 writes.
+ */
+export function extractionSeconds(pages: number): number {
+  return Math.ceil((pages * REQUESTS_PER_PAGE) / EXTRACTOR_REQUESTS_PER_SECOND);
+}
+
+/** Why the extractor cannot walk `pages` pages of TMDB's popular list, or undefined when it can (TMDB serves 1..500). */
+export function pagesProblem(pages: number): string | undefined {
+  if (Number.isInteger(pages) && pages >= 1 && pages <= TMDB_MAX_PAGE) return undefined;
+  return `must be a whole number from 1 to ${TMDB_MAX_PAGE}`;
+}
+
+/**
+ * Why a run of `pages` pages may not fit its timeout, or undefined when it fits: its requests may take at most half
+ * of the timeout. Reported against `pages`.
+ * @param timeoutField name of the timeout setting as the caller knows it (e.g. a config key)
+ */
+export function pagesWithinTimeoutProblem(
+  args: Pick<ExtractorArgs, "pages" | "timeoutSeconds">,
+  timeoutField = "timeoutSeconds",
+): string | undefined {
+  const needed = extractionSeconds(args.pages);
+  if (needed * 2 <= args.timeoutSeconds) return undefined;
+  const maxPages = Math.floor(
+    (args.timeoutSeconds / 2) * (EXTRACTOR_REQUESTS_PER_SECOND / REQUESTS_PER_PAGE),
+  );
+  return `needs about ${needed} s of TMDB requests per run (${REQUESTS_PER_PAGE} a page at ${EXTRACTOR_REQUESTS_PER_SECOND} a second), more than half of ${timeoutField} (${args.timeoutSeconds}): raise ${timeoutField} to at least ${needed * 2} or lower pages to at most ${maxPages}`;
+}
+
+/** The first problem of an {@link Extractor}'s arguments, as `<field> <problem>`, or undefined when there is none. */
+export function extractorArgsProblem(args: ExtractorArgs): string | undefined {
+  const within = (value: number, min: number, max: number) =>
+    value >= min && value <= max ? undefined : `must be ${min}..${max}`;
+  return firstProblem([
+    ["pages", pagesProblem(args.pages)],
+    ["timeoutSeconds", within(args.timeoutSeconds, 180, 900)],
+    ["retryAttempts", within(args.retryAttempts, 0, 2)],
+    [
+      "resourceName",
+      /^[A-Za-z0-9_-]{1,64}$/.test(args.resourceName)
+        ? undefined
+        : `"${args.resourceName}" must be 1..64 letters, digits, _ and -`,
+    ],
+    ["pages", pagesWithinTimeoutProblem(args)],
+  ]);
 }
 
 /** Name of the metric counting extraction runs that finished with movies in their summary's `failed` list. */
@@ -126,16 +182,10 @@ export class Extractor extends pulumi.ComponentResource {
 
   constructor(name: string, args: ExtractorArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tmdb:extractor:Extractor", name, {}, opts);
+    const problem = extractorArgsProblem(args);
+    if (problem !== undefined) throw new Error(`${name}: ${problem}`);
     const { resourceName, pages, timeoutSeconds, retryAttempts, logRetentionDays } = args;
     const memorySize = args.memorySize ?? 512;
-    if (!Number.isInteger(pages) || pages < 1 || pages > TMDB_MAX_PAGE)
-      throw new Error(`${name}: pages must be 1..${TMDB_MAX_PAGE}`);
-    if (timeoutSeconds < 180 || timeoutSeconds > 900)
-      throw new Error(`${name}: timeoutSeconds must be 180..900`);
-    if (retryAttempts < 0 || retryAttempts > 2) throw new Error(`${name}: retryAttempts must be 0..2`);
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(resourceName)) {
-      throw new Error(`${name}: resourceName "${resourceName}" must be 1..64 letters, digits, _ and -`);
-    }
 
     const secret = new aws.secretsmanager.Secret(
       `${name}-tmdb-token`,

@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { prefixOverlapProblem } from "../contract/pipeline";
+import { firstProblem } from "./problems";
 
 /** Storage classes a lifecycle rule may move raw files to: both stay readable by Snowflake's COPY. */
 export const SNOWFLAKE_READABLE_STORAGE_CLASSES = ["STANDARD_IA", "GLACIER_IR"] as const;
@@ -15,14 +17,60 @@ export interface RawLandingArgs {
   /** Days after which files move to Glacier Instant Retrieval (at least 30 days after Standard-IA). */
   glacierInstantRetrievalAfterDays: number;
   /**
-   * Age in days at which files are deleted.
+   * Age in days at which files are deleted (after the move to Glacier Instant Retrieval).
    * @default undefined (never)
    */
   expireAfterDays?: number;
-  /** Let `pulumi destroy` delete a non-empty bucket. */
+  /** Let `pulumi destroy` delete a non-empty bucket (only when `protect` is false). */
   forceDestroy: boolean;
   /** Protect the bucket from deletion by Pulumi. */
   protect: boolean;
+}
+
+/**
+ * Why Glacier Instant Retrieval cannot follow Standard-IA that soon, or undefined when it can: S3 keeps an object
+ * 30 days in Standard-IA before a further transition. Reported against `glacierInstantRetrievalAfterDays`.
+ */
+export function lifecycleOrderProblem(
+  args: Pick<RawLandingArgs, "standardIaAfterDays" | "glacierInstantRetrievalAfterDays">,
+): string | undefined {
+  const earliest = args.standardIaAfterDays + 30;
+  if (args.glacierInstantRetrievalAfterDays >= earliest) return undefined;
+  return `must be at least standardIaAfterDays + 30 (${earliest}): S3 keeps objects 30 days in Standard-IA before a further transition`;
+}
+
+/** Why files cannot expire at that age, or undefined when they can (or never do). Reported against `expireAfterDays`. */
+export function expirationOrderProblem(
+  args: Pick<RawLandingArgs, "glacierInstantRetrievalAfterDays" | "expireAfterDays">,
+): string | undefined {
+  if (args.expireAfterDays === undefined || args.expireAfterDays > args.glacierInstantRetrievalAfterDays) {
+    return undefined;
+  }
+  return "must be greater than glacierInstantRetrievalAfterDays, or unset to keep raw data forever";
+}
+
+/**
+ * Why the bucket cannot be force-destroyed, or undefined when it can. Reported against `forceDestroy`.
+ * @param protectField name of the `protect` setting as the caller knows it (e.g. a config key)
+ */
+export function forceDestroyProblem(
+  args: Pick<RawLandingArgs, "forceDestroy" | "protect">,
+  protectField = "protect",
+): string | undefined {
+  if (!args.forceDestroy || !args.protect) return undefined;
+  return `can only be true when ${protectField} is false (a protected bucket is never destroyed)`;
+}
+
+/** The first problem of a {@link RawLanding}'s arguments, as `<field> <problem>`, or undefined when there is none. */
+export function rawLandingArgsProblem(args: RawLandingArgs): string | undefined {
+  return firstProblem([
+    ["forceDestroy", forceDestroyProblem(args)],
+    ["glacierInstantRetrievalAfterDays", lifecycleOrderProblem(args)],
+    ["expireAfterDays", expirationOrderProblem(args)],
+    ["rawPrefix", args.rawPrefix.endsWith("/") ? undefined : "must end with '/'"],
+    ["rejectPrefix", args.rejectPrefix.endsWith("/") ? undefined : "must end with '/'"],
+    ["rejectPrefix", prefixOverlapProblem(args.rawPrefix, args.rejectPrefix)],
+  ]);
 }
 
 /** Tiering of landed files under the given prefixes, never to a class Snowflake cannot read. */
@@ -93,14 +141,9 @@ export class RawLanding extends pulumi.ComponentResource {
 
   constructor(name: string, args: RawLandingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tmdb:storage:RawLanding", name, {}, opts);
+    const problem = rawLandingArgsProblem(args);
+    if (problem !== undefined) throw new Error(`${name}: ${problem}`);
     const { standardIaAfterDays, glacierInstantRetrievalAfterDays, forceDestroy, protect } = args;
-    if (forceDestroy && protect) throw new Error(`${name}: forceDestroy requires protect to be false`);
-    if (glacierInstantRetrievalAfterDays < standardIaAfterDays + 30) {
-      throw new Error(`${name}: glacierInstantRetrievalAfterDays must be at least standardIaAfterDays + 30`);
-    }
-    if (!args.rawPrefix.endsWith("/") || !args.rejectPrefix.endsWith("/")) {
-      throw new Error(`${name}: rawPrefix and rejectPrefix must end with '/'`);
-    }
 
     this.bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy }, { parent: this, protect });
     const bucket = this.bucket.bucket;

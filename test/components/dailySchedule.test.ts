@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { scheduleExpressionProblem } from "../../stackConfig";
-import { devRun, T, type Run } from "../support/pulumi/harness";
+import { DailySchedule, scheduleExpressionProblem } from "../../components/dailySchedule";
+import { devRun, runProgram, T, type Run } from "../support/pulumi/harness";
+import { validConfig } from "../support/pulumi/stackConfig";
 
 describe("DailySchedule", () => {
   describe("decisions", () => {
@@ -31,6 +32,23 @@ describe("DailySchedule", () => {
       ] as const) {
         assert.match(scheduleExpressionProblem(expression) ?? "", reason, expression);
       }
+    });
+  });
+
+  describe("on its own", () => {
+    it("refuses an expression its rule rejects, naming the field, e.g. a five-field cron", async () => {
+      // Act, Assess
+      await assert.rejects(
+        runProgram("dev", validConfig(), () => {
+          new DailySchedule("schedule", {
+            functionArn: "arn:aws:lambda:us-east-1:123456789012:function:probe",
+            functionName: "probe",
+            scheduleExpression: "cron(0 6 * * *)",
+          });
+          return {};
+        }),
+        /^Error: schedule: scheduleExpression must have six cron fields \(minutes hours day-of-month month day-of-week year\), found 5$/,
+      );
     });
   });
 

@@ -1,7 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import assert from "node:assert/strict";
-import { Extractor, PARTIAL_FAILURE_FILTER_PATTERN } from "../../components/extractor";
+import {
+  EXTRACTOR_REQUESTS_PER_SECOND,
+  Extractor,
+  extractorArgsProblem,
+  PARTIAL_FAILURE_FILTER_PATTERN,
+  REQUESTS_PER_PAGE,
+  type ExtractorArgs,
+} from "../../components/extractor";
 import { LAMBDA_RUNTIME } from "../../functions/bundle";
+import { loadConfig } from "../../functions/extractor/config";
 import { runExtraction } from "../../functions/extractor/extract";
 import { createLogger } from "../../functions/extractor/logger";
 import { buildCatalog, movieRange } from "../support/catalog";
@@ -47,8 +55,63 @@ function jsonPatternMatches(pattern: string, line: string): boolean {
   });
 }
 
+/** Arguments of an extractor that the tests vary one at a time. */
+const probeArgs = (overrides: Partial<ExtractorArgs> = {}): ExtractorArgs => ({
+  resourceName: "probe-extractor",
+  metricNamespace: "probe/dev",
+  code: new pulumi.asset.AssetArchive({}),
+  runtime: "nodejs24.x",
+  bucketName: "b",
+  bucketArn: "arn:aws:s3:::b",
+  rawPrefix: "raw/",
+  rejectPrefix: "rejects/",
+  tmdbApiToken: pulumi.secret("t"),
+  alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:t",
+  pages: 1,
+  timeoutSeconds: 300,
+  retryAttempts: 0,
+  logRetentionDays: 7,
+  ...overrides,
+});
+
 describe("Extractor", () => {
   describe("decisions", () => {
+    it("assumes the extractor's own request rate and page size", () => {
+      // Prepare, Act
+      const extractor = loadConfig({
+        RAW_BUCKET: "raw-bucket",
+        TMDB_API_TOKEN: "token",
+        AWS_REGION: "us-east-1",
+      });
+
+      // Assess
+      assert.equal(EXTRACTOR_REQUESTS_PER_SECOND, extractor.maxRps);
+      assert.equal(REQUESTS_PER_PAGE, 1 + 20, "a popular page lists 20 movies, each fetched once");
+    });
+
+    it("walks 1 to 500 pages, as many as fit half its timeout, naming the field it refuses", () => {
+      // Act
+      const problems = [
+        probeArgs({ pages: 0 }),
+        probeArgs({ pages: 501 }),
+        probeArgs({ pages: 2.5 }),
+        probeArgs({ pages: 251, timeoutSeconds: 300 }),
+      ].map(extractorArgsProblem);
+
+      // Assess
+      assert.deepEqual(problems.slice(0, 3), [
+        "pages must be a whole number from 1 to 500",
+        "pages must be a whole number from 1 to 500",
+        "pages must be a whole number from 1 to 500",
+      ]);
+      assert.equal(
+        problems[3],
+        "pages needs about 151 s of TMDB requests per run (21 a page at 35 a second), more than half of timeoutSeconds (300): raise timeoutSeconds to at least 302 or lower pages to at most 250",
+      );
+      assert.equal(extractorArgsProblem(probeArgs({ pages: 250, timeoutSeconds: 300 })), undefined);
+      assert.equal(extractorArgsProblem(probeArgs({ pages: 500, timeoutSeconds: 600 })), undefined);
+    });
+
     it("matches the summary line of a real run whose movie details failed, and not that of a clean run", async () => {
       // Prepare: a TMDB-compatible server where one movie's details always fail, and an S3-compatible server
       const env = await startTestEnv({
@@ -139,22 +202,7 @@ describe("Extractor", () => {
       // Act, Assess
       await assert.rejects(
         runProgram("dev", validConfig(), () => {
-          new Extractor("probe", {
-            resourceName: "probe-extractor",
-            metricNamespace: "probe/dev",
-            code: new pulumi.asset.AssetArchive({}),
-            runtime: "nodejs24.x",
-            bucketName: "b",
-            bucketArn: "arn:aws:s3:::b",
-            rawPrefix: "raw/",
-            rejectPrefix: "rejects/",
-            tmdbApiToken: pulumi.secret("t"),
-            alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:t",
-            pages: 1,
-            timeoutSeconds: 60,
-            retryAttempts: 0,
-            logRetentionDays: 7,
-          });
+          new Extractor("probe", probeArgs({ timeoutSeconds: 60 }));
           return {};
         }),
         /probe: timeoutSeconds must be 180\.\.900/,

@@ -1,7 +1,23 @@
 import assert from "node:assert/strict";
-import { RawLanding, rawLifecycleRules } from "../../components/rawLanding";
+import {
+  RawLanding,
+  rawLandingArgsProblem,
+  rawLifecycleRules,
+  type RawLandingArgs,
+} from "../../components/rawLanding";
 import { devRun, list, obj, policyOf, runProgram, T, type Run } from "../support/pulumi/harness";
 import { validConfig } from "../support/pulumi/stackConfig";
+
+/** Arguments of a landing bucket that the tests vary one at a time. */
+const landingArgs = (overrides: Partial<RawLandingArgs> = {}): RawLandingArgs => ({
+  rawPrefix: "raw/",
+  rejectPrefix: "rejects/",
+  standardIaAfterDays: 30,
+  glacierInstantRetrievalAfterDays: 90,
+  forceDestroy: false,
+  protect: true,
+  ...overrides,
+});
 
 describe("RawLanding", () => {
   describe("decisions", () => {
@@ -26,22 +42,38 @@ describe("RawLanding", () => {
       assert.equal(kept.at(-1)?.id, "abort-incomplete-uploads");
     });
 
+    it("keeps transitions in an order S3 accepts, expiry after them, and quarantine apart, naming the field", () => {
+      // Act
+      const problems = [
+        landingArgs({ glacierInstantRetrievalAfterDays: 59 }),
+        landingArgs({ expireAfterDays: 90 }),
+        landingArgs({ rejectPrefix: "raw/rejects/" }),
+        landingArgs({ rawPrefix: "raw" }),
+      ].map(rawLandingArgsProblem);
+
+      // Assess
+      assert.deepEqual(problems, [
+        "glacierInstantRetrievalAfterDays must be at least standardIaAfterDays + 30 (60): S3 keeps objects 30 days in Standard-IA before a further transition",
+        "expireAfterDays must be greater than glacierInstantRetrievalAfterDays, or unset to keep raw data forever",
+        'rejectPrefix must not overlap the raw prefix "raw/": quarantined records must never reach the pipe',
+        "rawPrefix must end with '/'",
+      ]);
+      assert.equal(
+        rawLandingArgsProblem(landingArgs({ glacierInstantRetrievalAfterDays: 60, expireAfterDays: 61 })),
+        undefined,
+      );
+    });
+
     it("refuses to force-destroy a protected bucket", async () => {
       // Act, Assess
       await assert.rejects(
         runProgram("dev", validConfig(), () => {
-          new RawLanding("raw", {
-            rawPrefix: "raw/",
-            rejectPrefix: "rejects/",
-            standardIaAfterDays: 30,
-            glacierInstantRetrievalAfterDays: 90,
-            forceDestroy: true,
-            protect: true,
-          });
+          new RawLanding("raw", landingArgs({ forceDestroy: true, protect: true }));
           return {};
         }),
-        /raw: forceDestroy requires protect to be false/,
+        /^Error: raw: forceDestroy can only be true when protect is false \(a protected bucket is never destroyed\)$/,
       );
+      assert.equal(rawLandingArgsProblem(landingArgs({ forceDestroy: true, protect: false })), undefined);
     });
   });
 

@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { loadConfig } from "../../functions/extractor/config";
+import { extractionSeconds } from "../../components/extractor";
 import {
   CONFIG_KEYS,
-  EXTRACTOR_REQUESTS_PER_SECOND,
-  REQUESTS_PER_PAGE,
-  extractionSeconds,
   PROJECT,
   SECRET_KEYS,
   StackConfigError,
@@ -286,19 +283,6 @@ describe("parseStackConfig", () => {
         `${PROJECT}:pages `,
       ),
     );
-  });
-
-  it("assumes the extractor's own request rate and page size", () => {
-    // Prepare, Act
-    const extractor = loadConfig({
-      RAW_BUCKET: "raw-bucket",
-      TMDB_API_TOKEN: "token",
-      AWS_REGION: "us-east-1",
-    });
-
-    // Assess
-    assert.equal(EXTRACTOR_REQUESTS_PER_SECOND, extractor.maxRps);
-    assert.equal(REQUESTS_PER_PAGE, 1 + 20, "a popular page lists 20 movies, each fetched once");
   });
 
   it("names a missing Snowflake account by its full key", () => {
