@@ -41,12 +41,30 @@ export interface SnowpipeIngestionArgs {
   onError?: OnError;
 }
 
+/** How Snowflake names S3 in an AWS partition: the integration's `STORAGE_PROVIDER` and the scheme of its URLs. */
+function snowflakeS3(partition: string): { provider: "S3" | "S3GOV" | "S3CHINA"; scheme: string } {
+  if (partition === "aws") return { provider: "S3", scheme: "s3://" };
+  if (partition === "aws-us-gov") return { provider: "S3GOV", scheme: "s3gov://" };
+  if (partition === "aws-cn") return { provider: "S3CHINA", scheme: "s3china://" };
+  throw new Error(`AWS partition "${partition}" has no Snowflake storage provider`);
+}
+
 /** Snowflake's `STORAGE_PROVIDER` for an AWS partition. */
 export function storageProviderFor(partition: string): "S3" | "S3GOV" | "S3CHINA" {
-  if (partition === "aws") return "S3";
-  if (partition === "aws-us-gov") return "S3GOV";
-  if (partition === "aws-cn") return "S3CHINA";
-  throw new Error(`AWS partition "${partition}" has no Snowflake storage provider`);
+  return snowflakeS3(partition).provider;
+}
+
+/**
+ * Scheme of S3 URLs in Snowflake (a stage's URL, an integration's allowed locations) for an AWS partition:
+ * `s3://`, or `s3gov://` in GovCloud and `s3china://` in China, where `s3://` names no bucket Snowflake can reach.
+ */
+export function stageUrlScheme(partition: string): string {
+  return snowflakeS3(partition).scheme;
+}
+
+/** Snowflake's URL of the files under `prefix` in `bucket`, in the bucket's AWS partition. */
+export function stageLocation(partition: string, bucket: string, prefix: string): string {
+  return `${stageUrlScheme(partition)}${bucket}/${prefix}`;
 }
 
 /** Trust policy letting only the storage integration's IAM user, presenting its external id, assume the role. */
@@ -183,7 +201,9 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const roleArn = pulumi.all([partition, accountId]).apply(([p, a]) => iamRoleArn(p, a, args.iamRoleName));
-    const location = pulumi.interpolate`s3://${args.bucketName}/${args.rawPrefix}`;
+    const location = pulumi
+      .all([partition, args.bucketName])
+      .apply(([p, bucket]) => stageLocation(p, bucket, args.rawPrefix));
 
     // 2. The integration, pointing at that ARN.
     this.integration = new snowflake.StorageIntegration(

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { copyStatement, queueInRegion, storageProviderFor } from "../../components/snowpipeIngestion";
+import {
+  copyStatement,
+  queueInRegion,
+  SnowpipeIngestion,
+  stageLocation,
+  stageUrlScheme,
+  storageProviderFor,
+  type SnowpipeIngestionArgs,
+} from "../../components/snowpipeIngestion";
 import {
   assertListsExactly,
   devRun,
@@ -7,9 +15,11 @@ import {
   obj,
   optionResources,
   policyOf,
+  runProgram,
   T,
   type RecordedResource,
   type Run,
+  type RunOptions,
 } from "../support/pulumi/harness";
 import {
   ACCOUNT_ID,
@@ -17,6 +27,36 @@ import {
   SNOWFLAKE_EXTERNAL_ID,
   SNOWFLAKE_IAM_USER_ARN,
 } from "../support/pulumi/mocks";
+import { validConfig } from "../support/pulumi/stackConfig";
+
+/** Arguments of an ingestion from a fixed bucket, which the tests vary one at a time. */
+const ingestionArgs = (overrides: Partial<SnowpipeIngestionArgs> = {}): SnowpipeIngestionArgs => ({
+  bucketName: "landing-bucket",
+  bucketArn: "arn:aws:s3:::landing-bucket",
+  rawPrefix: "raw/movies/",
+  database: "DB",
+  schema: "RAW",
+  integrationName: "DB_S3",
+  iamRoleName: "probe-snowflake",
+  tableName: "MOVIES",
+  fileFormatName: "NDJSON",
+  stageName: "MOVIES_STAGE",
+  pipeName: "MOVIES_PIPE",
+  iamPropagationSeconds: 0,
+  ...overrides,
+});
+
+/** Runs one SnowpipeIngestion on its own. */
+const runIngestion = (args: SnowpipeIngestionArgs, options: RunOptions = {}) =>
+  runProgram(
+    "dev",
+    validConfig(),
+    () => {
+      new SnowpipeIngestion("ingestion", args);
+      return {};
+    },
+    options,
+  );
 
 describe("SnowpipeIngestion", () => {
   describe("decisions", () => {
@@ -26,6 +66,15 @@ describe("SnowpipeIngestion", () => {
       assert.equal(storageProviderFor("aws-us-gov"), "S3GOV");
       assert.equal(storageProviderFor("aws-cn"), "S3CHINA");
       assert.throws(() => storageProviderFor("aws-iso"), /aws-iso/);
+    });
+
+    it("writes S3 URLs with the scheme Snowflake uses in the bucket's partition: s3://, s3gov:// or s3china://", () => {
+      // Assess
+      assert.equal(stageUrlScheme("aws"), "s3://");
+      assert.equal(stageUrlScheme("aws-us-gov"), "s3gov://");
+      assert.equal(stageUrlScheme("aws-cn"), "s3china://");
+      assert.throws(() => stageUrlScheme("aws-iso"), /aws-iso/);
+      assert.equal(stageLocation("aws-cn", "b", "raw/"), "s3china://b/raw/");
     });
 
     it("accepts the pipe's queue only in the bucket's region, where S3 can notify it", () => {
@@ -53,6 +102,23 @@ describe("SnowpipeIngestion", () => {
       assert.match(copy, /^COPY INTO D\.S\.T /);
       assert.match(copy, /FROM @D\.S\.ST\)/);
       assert.match(copy, /ON_ERROR = SKIP_FILE$/);
+    });
+  });
+
+  describe("on its own", () => {
+    it("points the integration and the stage at s3gov:// URLs and S3GOV in AWS GovCloud", async () => {
+      // Act
+      const run = await runIngestion(ingestionArgs(), { partition: "aws-us-gov" });
+
+      // Assess
+      const integration = run.one(T.integration);
+      assert.equal(integration.inputs["storageProvider"], "S3GOV");
+      assert.deepEqual(integration.inputs["storageAllowedLocations"], ["s3gov://landing-bucket/raw/movies/"]);
+      assert.equal(run.one(T.stage).inputs["url"], "s3gov://landing-bucket/raw/movies/");
+      assert.equal(
+        integration.inputs["storageAwsRoleArn"],
+        `arn:aws-us-gov:iam::${ACCOUNT_ID}:role/probe-snowflake`,
+      );
     });
   });
 
@@ -103,6 +169,7 @@ describe("SnowpipeIngestion", () => {
       assert.deepEqual(integration.inputs["storageAllowedLocations"], [
         `s3://${String(bucket.state["bucket"])}/raw/movies/`,
       ]);
+      assert.equal(dev.one(T.stage).inputs["url"], `s3://${String(bucket.state["bucket"])}/raw/movies/`);
       assert.equal(integration.inputs["name"], "TMDB_ROI_DEV_S3");
       assert.equal(integration.inputs["type"], "EXTERNAL_STAGE");
     });

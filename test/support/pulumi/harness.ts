@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import assert from "node:assert/strict";
 import { PROJECT, SECRET_KEYS } from "../../../stackConfig";
-import { mockCall, mockResource } from "./mocks";
+import { mockCall, mockResource, type Partition } from "./mocks";
 import { missingConfigProblem, validConfig } from "./stackConfig";
 
 /** Type tokens of the resources the program declares. */
@@ -93,6 +93,11 @@ export interface RunOptions {
    * @default false
    */
   preview?: boolean;
+  /**
+   * The AWS partition the mocked AWS provider answers for (`aws.getPartition`, ARNs).
+   * @default "aws"
+   */
+  partition?: Partition;
 }
 
 /** Resolves an Output's value (known values only, as under mocks outside preview). */
@@ -131,7 +136,7 @@ export async function runProgram(
     {
       newResource: (args) => {
         const { id, state } = args.custom
-          ? mockResource(args.type, args.name, args.inputs)
+          ? mockResource(args.type, args.name, args.inputs, options.partition)
           : { id: "", state: {} };
         inputsByKey.set(key(args.type, args.name), {
           type: args.type,
@@ -146,7 +151,7 @@ export async function runProgram(
       },
       call: (args) => {
         calls.push(args.token);
-        return mockCall(args.token);
+        return mockCall(args.token, options.partition);
       },
     },
     PROJECT,

@@ -13,6 +13,25 @@ export const SNOWFLAKE_EXTERNAL_ID = "MYORG_SFCRole=3_Zq2v9lJ0bExAmPlEiD0kX1y8wU
 export const PIPE_QUEUE_ARN =
   "arn:aws:sqs:us-east-1:987654321098:sf-snowpipe-AIDA5EXAMPLEQUEUE01-Ab12Cd34Ef56Gh78";
 
+/** What `aws.getPartition` answers in each AWS partition the program supports. */
+export const PARTITIONS = {
+  aws: { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" },
+  "aws-us-gov": {
+    partition: "aws-us-gov",
+    dnsSuffix: "amazonaws.com",
+    reverseDnsPrefix: "com.amazonaws",
+    id: "aws-us-gov",
+  },
+  "aws-cn": {
+    partition: "aws-cn",
+    dnsSuffix: "amazonaws.com.cn",
+    reverseDnsPrefix: "cn.com.amazonaws",
+    id: "aws-cn",
+  },
+} as const;
+/** An AWS partition the mocks can answer for. */
+export type Partition = keyof typeof PARTITIONS;
+
 const shortHash = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 7);
 
 /** Mocked provider behaviour for one new resource: its id and its state (the inputs plus computed outputs). */
@@ -20,10 +39,11 @@ export function mockResource(
   type: string,
   name: string,
   inputs: Record<string, unknown>,
+  partition: Partition = "aws",
 ): { id: string; state: Record<string, unknown> } {
   const autoName = (key = "name") => (inputs[key] as string | undefined) ?? `${name}-${shortHash(name)}`;
   const regional = (service: string, resource: string) =>
-    `arn:aws:${service}:${REGION}:${ACCOUNT_ID}:${resource}`;
+    `arn:${partition}:${service}:${REGION}:${ACCOUNT_ID}:${resource}`;
   const quoted = (...parts: unknown[]) => parts.map((p) => `"${String(p)}"`).join(".");
   const out = (id: string, extra: Record<string, unknown> = {}) => ({ id, state: { ...inputs, ...extra } });
   switch (type) {
@@ -31,7 +51,7 @@ export function mockResource(
       const bucket = autoName("bucket");
       return out(bucket, {
         bucket,
-        arn: `arn:aws:s3:::${bucket}`,
+        arn: `arn:${partition}:s3:::${bucket}`,
         region: REGION,
         bucketDomainName: `${bucket}.s3.amazonaws.com`,
       });
@@ -40,7 +60,7 @@ export function mockResource(
       const roleName = autoName();
       return out(roleName, {
         name: roleName,
-        arn: `arn:aws:iam::${ACCOUNT_ID}:role/${roleName}`,
+        arn: `arn:${partition}:iam::${ACCOUNT_ID}:role/${roleName}`,
         uniqueId: `AROA${shortHash(roleName).toUpperCase()}EXAMPLE`,
       });
     }
@@ -69,7 +89,7 @@ export function mockResource(
         arn,
         qualifiedArn: `${arn}:$LATEST`,
         version: "$LATEST",
-        invokeArn: `arn:aws:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn}/invocations`,
+        invokeArn: `arn:${partition}:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn}/invocations`,
       });
     }
     case "aws:sns/topic:Topic": {
@@ -121,18 +141,18 @@ export function mockResource(
   }
 }
 
-/** Mocked answer of a provider function (data source) call. */
-export function mockCall(token: string): Record<string, unknown> {
+/** Mocked answer of a provider function (data source) call, in the given partition. */
+export function mockCall(token: string, partition: Partition = "aws"): Record<string, unknown> {
   switch (token) {
     case "aws:index/getCallerIdentity:getCallerIdentity":
       return {
         accountId: ACCOUNT_ID,
-        arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`,
+        arn: `arn:${partition}:iam::${ACCOUNT_ID}:user/deployer`,
         userId: "AIDAEXAMPLEDEPLOYER01",
         id: ACCOUNT_ID,
       };
     case "aws:index/getPartition:getPartition":
-      return { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" };
+      return { ...PARTITIONS[partition] };
     case "aws:index/getRegion:getRegion":
       return {
         name: REGION,
