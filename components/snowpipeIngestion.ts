@@ -3,9 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import * as snowflake from "@pulumi/snowflake";
 import { RAW_TABLE_COLUMNS } from "../contract/pipeline";
 import { iamRoleArn, qualified } from "./names";
+import { firstProblem } from "./problems";
+
+/** The `ON_ERROR` values a pipe's COPY accepts: CREATE PIPE does not support `ABORT_STATEMENT`. */
+export const ON_ERROR_OPTIONS = ["CONTINUE", "SKIP_FILE"] as const;
 
 /** COPY option for rows that fail to load. */
-export type OnError = "CONTINUE" | "SKIP_FILE" | "ABORT_STATEMENT";
+export type OnError = (typeof ON_ERROR_OPTIONS)[number];
 
 /** Arguments of {@link SnowpipeIngestion}. */
 export interface SnowpipeIngestionArgs {
@@ -39,6 +43,26 @@ export interface SnowpipeIngestionArgs {
    * @default "CONTINUE"
    */
   onError?: OnError;
+}
+
+/** The first problem of a {@link SnowpipeIngestion}'s arguments, as `<field> <problem>`, or undefined. */
+export function snowpipeIngestionArgsProblem(args: SnowpipeIngestionArgs): string | undefined {
+  const onError: string = args.onError ?? "CONTINUE";
+  return firstProblem([
+    [
+      "rawPrefix",
+      args.rawPrefix.endsWith("/") && !args.rawPrefix.startsWith("/")
+        ? undefined
+        : `"${args.rawPrefix}" must end with '/' and not start with one`,
+    ],
+    ["iamPropagationSeconds", args.iamPropagationSeconds >= 0 ? undefined : "must be 0 or more"],
+    [
+      "onError",
+      (ON_ERROR_OPTIONS as readonly string[]).includes(onError)
+        ? undefined
+        : `"${onError}" is not one a pipe supports: ${ON_ERROR_OPTIONS.join(" or ")}`,
+    ],
+  ]);
 }
 
 /** How Snowflake names S3 in an AWS partition: the integration's `STORAGE_PROVIDER` and the scheme of its URLs. */
@@ -191,11 +215,9 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
   constructor(name: string, args: SnowpipeIngestionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tmdb:ingestion:SnowpipeIngestion", name, {}, opts);
     const { tableName, fileFormatName, stageName, pipeName, iamPropagationSeconds } = args;
+    const problem = snowpipeIngestionArgsProblem(args);
+    if (problem !== undefined) throw new Error(`${name}: ${problem}`);
     const onError = args.onError ?? "CONTINUE";
-    if (!args.rawPrefix.endsWith("/") || args.rawPrefix.startsWith("/")) {
-      throw new Error(`${name}: rawPrefix "${args.rawPrefix}" must end with '/' and not start with one`);
-    }
-    if (iamPropagationSeconds < 0) throw new Error(`${name}: iamPropagationSeconds must be 0 or more`);
 
     // 1. The role's ARN, known before the role exists.
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;

@@ -1,11 +1,14 @@
 import assert from "node:assert/strict";
 import {
   copyStatement,
+  ON_ERROR_OPTIONS,
   queueInRegion,
   SnowpipeIngestion,
+  snowpipeIngestionArgsProblem,
   stageLocation,
   stageUrlScheme,
   storageProviderFor,
+  type OnError,
   type SnowpipeIngestionArgs,
 } from "../../components/snowpipeIngestion";
 import {
@@ -87,6 +90,21 @@ describe("SnowpipeIngestion", () => {
         () => queueInRegion(queue, "us-east-1"),
         /is in eu-west-1 but the bucket is in us-east-1: .*set aws:region to the Snowflake account's region/,
       );
+    });
+
+    it("lets a bad row be skipped, or its file, but never aborts: CREATE PIPE does not support ABORT_STATEMENT", async () => {
+      // Prepare
+      // @ts-expect-error -- not an OnError
+      const abort: OnError = "ABORT_STATEMENT";
+
+      // Act
+      const problem = snowpipeIngestionArgsProblem(ingestionArgs({ onError: abort }));
+
+      // Assess
+      assert.deepEqual(ON_ERROR_OPTIONS, ["CONTINUE", "SKIP_FILE"]);
+      assert.equal(problem, 'onError "ABORT_STATEMENT" is not one a pipe supports: CONTINUE or SKIP_FILE');
+      assert.equal(snowpipeIngestionArgsProblem(ingestionArgs({ onError: "SKIP_FILE" })), undefined);
+      await assert.rejects(runIngestion(ingestionArgs({ onError: abort })), /^Error: ingestion: onError /);
     });
 
     it("writes the chosen ON_ERROR into the COPY statement", () => {
