@@ -265,7 +265,7 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // 4. Table, file format and stage.
+    // 4. Table, file format (named by the pipe's COPY) and stage.
     this.table = new snowflake.Table(
       `${name}-table`,
       {
@@ -299,13 +299,14 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
         name: stageName,
         url: location,
         storageIntegration: this.integration.name,
-        fileFormat: pulumi.interpolate`FORMAT_NAME = ${fileFormat.fullyQualifiedName}`,
+        // No fileFormat: the pipe's COPY names it, and the provider would diff the stage's FORMAT_NAME (as
+        // DESCRIBE STAGE reports it) against the quoted fully qualified name on every update.
         comment: "Landed TMDB NDJSON files",
       },
       // A stage refers to its integration by a hidden id, not by name: a re-created integration leaves the old
       // stage unable to read the bucket, so the stage is re-created with it (and the pipe with the stage). The
       // name is fixed, so the old stage goes before the new one is created.
-      { parent: this, dependsOn: [fileFormat], replaceWith: [this.integration], deleteBeforeReplace: true },
+      { parent: this, replaceWith: [this.integration], deleteBeforeReplace: true },
     );
 
     // 5. The pipe, after the role, its policy and IAM propagation; replaced together with the stage.

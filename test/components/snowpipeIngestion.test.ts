@@ -305,23 +305,39 @@ describe("SnowpipeIngestion", () => {
         assert.equal(name.split(".").length, 3, `${name} is database.schema.object`);
     });
 
-    it("stages the raw prefix through the integration and the NDJSON file format", () => {
+    it("stages the raw prefix through the integration, and leaves the NDJSON file format to the pipe's COPY", () => {
       // Prepare
       const stage = dev.one(T.stage);
       const format = dev.one(T.fileFormat);
+      const pipe = dev.one(T.pipe);
       const bucket = dev.one(T.bucket);
 
       // Assess
       assert.equal(stage.inputs["url"], `s3://${String(bucket.state["bucket"])}/raw/movies/`);
       assert.equal(stage.inputs["storageIntegration"], "TMDB_ROI_DEV_S3");
-      assert.equal(stage.inputs["fileFormat"], `FORMAT_NAME = ${String(format.state["fullyQualifiedName"])}`);
-      assert.equal(format.state["fullyQualifiedName"], '"TMDB_ROI_DEV"."RAW"."NDJSON"');
       assert.deepEqual(
         [stage.inputs["database"], stage.inputs["schema"], stage.inputs["name"]],
         ["TMDB_ROI_DEV", "RAW", "MOVIES_STAGE"],
       );
-      assert.equal(format.inputs["formatType"], "JSON");
-      assert.equal(format.inputs["name"], "NDJSON");
+      assert.equal("fileFormat" in stage.inputs, false, "the stage names no file format");
+      assert.ok(!optionResources(stage.opts.dependsOn).includes(format.resource));
+      assert.deepEqual(
+        [
+          format.inputs["database"],
+          format.inputs["schema"],
+          format.inputs["name"],
+          format.inputs["formatType"],
+        ],
+        ["TMDB_ROI_DEV", "RAW", "NDJSON", "JSON"],
+      );
+      assert.match(
+        String(pipe.inputs["copyStatement"]),
+        /^FILE_FORMAT = \(FORMAT_NAME = 'TMDB_ROI_DEV\.RAW\.NDJSON'\)$/m,
+      );
+      assert.ok(
+        optionResources(pipe.opts.dependsOn).includes(format.resource),
+        "the pipe waits for the format",
+      );
     });
 
     it("creates RAW.MOVIES with a VARIANT record plus source file, row number and load time", () => {
