@@ -5,21 +5,34 @@ import { parse as parseYaml } from "yaml";
 import { REPO_ROOT } from "./options";
 
 /**
- * Runs the project's dbt (scripts/dbt.sh: the hash-locked virtual environment, dbt_project/ and its
- * profiles) as a child process, streams its output line by line, and on failure names the failing
- * models and tests from dbt's `run_results.json`.
+ * The one way this project runs dbt (the local stack, `npm run dbt`, the tests and benchmarks): the
+ * project's dbt (scripts/dbt.sh: the hash-locked virtual environment, dbt_project/ and its profiles),
+ * or dbt-snowflake on fakesnow (scripts/fakesnow-dbt.sh), as a child process. Streams its output line
+ * by line, and on failure names the failing models and tests from dbt's `run_results.json`.
  */
 
 /** Options of {@link runDbt}. */
 export interface DbtRunOptions {
-  /** Repository root (holds scripts/dbt.sh and dbt_project/). */
-  repoRoot: string;
+  /**
+   * Repository root (holds scripts/ and dbt_project/).
+   * @default the repository this file belongs to
+   */
+  repoRoot?: string;
   /** dbt arguments, e.g. `["build", "--target", "local"]`. */
   args: string[];
   /** Local state folder (`TMDB_ROI_STATE_DIR`); dbt's target and log folders go under `<stateDir>/dbt`. */
   stateDir: string;
-  /** Warehouse file (`TMDB_ROI_DUCKDB_PATH`). */
-  databasePath: string;
+  /**
+   * Warehouse file (`TMDB_ROI_DUCKDB_PATH`).
+   * @default profiles.yml's: `<stateDir>/warehouse.duckdb`
+   */
+  databasePath?: string;
+  /**
+   * Run dbt-snowflake against fakesnow (scripts/fakesnow-dbt.sh) with these runner options (e.g.
+   * `--raw-rows FILE --export-dir DIR`) instead of the project's dbt (scripts/dbt.sh).
+   * @default undefined (scripts/dbt.sh)
+   */
+  fakesnow?: string[];
   /**
    * Receives each output line of dbt (standard output and error).
    * @default lines are dropped
@@ -116,57 +129,30 @@ export function readRunResults(path: string): { counts: Record<string, number>; 
 }
 
 /**
- * Runs `scripts/dbt.sh <args>` and resolves with the outcome; rejects with {@link DbtError} when dbt
+ * Runs dbt with `options.args` and resolves with the outcome; rejects with {@link DbtError} when dbt
  * exits non-zero. dbt's target and log folders are kept under the state folder, so runs with
  * different state folders never share them.
  */
 export async function runDbt(options: DbtRunOptions): Promise<DbtRunResult> {
   const started = performance.now();
+  const repoRoot = options.repoRoot ?? REPO_ROOT;
   const targetPath = join(options.stateDir, "dbt", "target");
   const runResultsPath = join(targetPath, "run_results.json");
-  const onLine = options.onLine ?? (() => undefined);
   const args = [...options.args];
   if (!(options.colors ?? false)) args.push("--no-use-colors");
+  const script = options.fakesnow === undefined ? "dbt.sh" : "fakesnow-dbt.sh";
+  const scriptArgs = options.fakesnow === undefined ? args : [...options.fakesnow, "--", ...args];
   const env: NodeJS.ProcessEnv = {
     ...(options.env ?? process.env),
     TMDB_ROI_STATE_DIR: options.stateDir,
-    TMDB_ROI_DUCKDB_PATH: options.databasePath,
+    ...(options.databasePath === undefined ? {} : { TMDB_ROI_DUCKDB_PATH: options.databasePath }),
     DBT_TARGET_PATH: targetPath,
     DBT_LOG_PATH: join(options.stateDir, "dbt", "logs"),
   };
 
   // A run that fails before writing run_results.json must not be judged by an older file.
   rmSync(runResultsPath, { force: true });
-  const exitCode = await new Promise<number>((resolve, reject) => {
-    const child = spawn("bash", [join(options.repoRoot, "scripts", "dbt.sh"), ...args], {
-      cwd: options.repoRoot,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const forward = (stream: NodeJS.ReadableStream): void => {
-      let buffer = "";
-      stream.setEncoding("utf8");
-      stream.on("data", (chunk: string) => {
-        buffer += chunk;
-        let newline = buffer.indexOf("\n");
-        while (newline !== -1) {
-          onLine(buffer.slice(0, newline).replace(/\r$/, ""));
-          buffer = buffer.slice(newline + 1);
-          newline = buffer.indexOf("\n");
-        }
-      });
-      stream.on("end", () => {
-        if (buffer !== "") onLine(buffer);
-      });
-    };
-    forward(child.stdout);
-    forward(child.stderr);
-    child.on("error", (error) =>
-      reject(new Error(`cannot start dbt (bash scripts/dbt.sh): ${error.message}`)),
-    );
-    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
-  });
-
+  const exitCode = await runScript(repoRoot, script, scriptArgs, env, options.onLine ?? (() => undefined));
   const { counts, failures } = readRunResults(runResultsPath);
   const result: DbtRunResult = {
     exitCode,
@@ -177,6 +163,46 @@ export async function runDbt(options: DbtRunOptions): Promise<DbtRunResult> {
   };
   if (exitCode !== 0) throw new DbtError(result);
   return result;
+}
+
+/** Runs `bash scripts/<script> <args>`, handing each output line to `onLine`; resolves with the exit code. */
+function runScript(
+  repoRoot: string,
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onLine: (line: string) => void,
+): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn("bash", [join(repoRoot, "scripts", script), ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    forwardLines(child.stdout, onLine);
+    forwardLines(child.stderr, onLine);
+    child.on("error", (error) =>
+      reject(new Error(`cannot start dbt (bash scripts/${script}): ${error.message}`)),
+    );
+    child.on("close", (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let buffer = "";
+  stream.setEncoding("utf8");
+  stream.on("data", (chunk: string) => {
+    buffer += chunk;
+    let newline = buffer.indexOf("\n");
+    while (newline !== -1) {
+      onLine(buffer.slice(0, newline).replace(/\r$/, ""));
+      buffer = buffer.slice(newline + 1);
+      newline = buffer.indexOf("\n");
+    }
+  });
+  stream.on("end", () => {
+    if (buffer !== "") onLine(buffer);
+  });
 }
 
 /** Reads a dbt project variable (`vars:` in dbt_project.yml), e.g. `min_movies_per_genre`. */

@@ -40,9 +40,9 @@ genre_totals as (
         sum(revenue) as total_revenue,
         sum(profit) as total_profit,
         {{ float_divide('sum(case when revenue > budget then 1 else 0 end)', 'count(*)') }} as pct_profitable,
-        avg(popularity) as avg_popularity,
-        avg(vote_average) as avg_vote_average,
-        avg(vote_count) as avg_vote_count
+        {{ order_independent_avg('popularity') }} as avg_popularity,
+        {{ order_independent_avg('vote_average') }} as avg_vote_average,
+        {{ order_independent_avg('vote_count') }} as avg_vote_count
     from movie_genres
     group by genre_name
     having count(*) >= {{ var('min_movies_per_genre') }}

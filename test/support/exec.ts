@@ -1,14 +1,7 @@
-/**
- * Runs the project's real dbt (scripts/dbt.sh, or the fakesnow runner) as a child process, so the
- * tests exercise exactly what `npm run dbt -- ...` does; or any program with a given environment.
- */
+/** Runs a program with a given environment and working directory, for tests that need exactly that. */
 import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 
-/** The repository root. */
-export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
-
-/** A dbt (or environment) command that exited non-zero; carries the end of its output. */
+/** A command that exited non-zero; carries the end of its output. */
 export class CommandError extends Error {
   override readonly name = "CommandError";
   constructor(
@@ -25,20 +18,6 @@ export interface CommandResult {
   stdout: string;
   stderr: string;
   seconds: number;
-}
-
-/**
- * Runs `bash <script> ...args` from the repository root.
- *
- * @param script - path relative to the repository root, e.g. `scripts/dbt.sh`.
- * @param env - variables added to this process's environment.
- */
-export function runScript(
-  script: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = {},
-): Promise<CommandResult> {
-  return runProgram("bash", [script, ...args], { env: { ...process.env, ...env }, cwd: repoRoot });
 }
 
 /**
