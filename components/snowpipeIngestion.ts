@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as snowflake from "@pulumi/snowflake";
+import * as time from "@pulumiverse/time";
 import { RAW_TABLE_COLUMNS } from "../contract/pipeline";
 import { iamRoleArn, qualified } from "./names";
 import { firstProblem } from "./problems";
@@ -35,7 +36,10 @@ export interface SnowpipeIngestionArgs {
   stageName: string;
   /** Name of the pipe. */
   pipeName: string;
-  /** Seconds to wait, after the IAM role and its policy are written, before the pipe is created (0 in tests). */
+  /**
+   * Seconds the pipe's creation waits after the IAM role or its policies are created or changed (IAM is eventually
+   * consistent); an update that leaves them as they are does not wait. 0 for no wait.
+   */
   iamPropagationSeconds: number;
   /**
    * What the pipe does with a row that fails to load. `CONTINUE` loads the file's other rows and records the
@@ -172,14 +176,16 @@ export const RAW_TABLE_SNOWFLAKE_COLUMNS: snowflake.types.input.TableColumn[] = 
   }),
 );
 
-/** Resolves to `value` once `seconds` have passed; at once during previews (nothing is created then). */
-export function afterPropagation(value: pulumi.Input<string>, seconds: number): pulumi.Output<string> {
-  return pulumi.output(value).apply(async (resolved) => {
-    if (seconds > 0 && !pulumi.runtime.isDryRun()) {
-      await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-    }
-    return resolved;
-  });
+/**
+ * Arguments of the wait for IAM propagation, or undefined for none (`seconds` 0): a sleep the engine runs when it
+ * creates the resource, and again only when one of the `triggers` changes (a change replaces it), never during a
+ * preview or an update that leaves them as they are.
+ */
+export function iamPropagationSleepArgs(
+  seconds: number,
+  triggers: Record<string, pulumi.Input<string>>,
+): time.SleepArgs | undefined {
+  return seconds > 0 ? { createDuration: `${seconds}s`, triggers } : undefined;
 }
 
 /**
@@ -187,7 +193,7 @@ export function afterPropagation(value: pulumi.Input<string>, seconds: number): 
  * the role's ARN is computed from the caller's account, the partition and a chosen name; the integration gets
  * that ARN; the role is then created under that name, trusting the integration's IAM user and external id.
  * The stage is replaced whenever the integration is, and the pipe whenever the stage is; the pipe waits for the
- * role, its policy and IAM propagation.
+ * role, its policy and, when either was created or changed, for IAM to propagate them.
  * The bucket's single event notification sends new `.json` objects under the prefix to the pipe's queue.
  */
 export class SnowpipeIngestion extends pulumi.ComponentResource {
@@ -309,11 +315,15 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
       { parent: this, replaceWith: [this.integration], deleteBeforeReplace: true },
     );
 
-    // 5. The pipe, after the role, its policy and IAM propagation; replaced together with the stage.
-    const propagated = afterPropagation(
-      pulumi.all([this.role.arn, this.rolePolicy.id]).apply(([arn]) => arn),
-      iamPropagationSeconds,
-    );
+    // 5. The wait for IAM to propagate the role and its policies, run again only when they change.
+    const sleepArgs = iamPropagationSleepArgs(iamPropagationSeconds, {
+      roleArn: this.role.arn,
+      trustPolicy: this.role.assumeRolePolicy,
+      readPolicy: this.rolePolicy.policy,
+    });
+    const propagation = sleepArgs && new time.Sleep(`${name}-iam-propagation`, sleepArgs, { parent: this });
+
+    // 6. The pipe, after the role, its policy and their propagation; replaced together with the stage.
     this.pipe = new snowflake.Pipe(
       `${name}-pipe`,
       {
@@ -324,17 +334,24 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
         copyStatement: pulumi
           .all([fq(tableName), fq(stageName), fq(fileFormatName)])
           .apply(([table, stage, format]) => copyStatement({ table, stage, fileFormat: format, onError })),
-        comment: pulumi.interpolate`Auto-ingests ${location} through ${propagated}`,
+        comment: pulumi.interpolate`Auto-ingests ${location} through ${this.role.arn}`,
       },
       {
         parent: this,
-        dependsOn: [this.role, this.rolePolicy, this.table, fileFormat, this.stage],
+        dependsOn: [
+          this.role,
+          this.rolePolicy,
+          this.table,
+          fileFormat,
+          this.stage,
+          ...(propagation ? [propagation] : []),
+        ],
         replaceWith: [this.stage],
         deleteBeforeReplace: true,
       },
     );
 
-    // 6. The bucket's one notification configuration: new landed files go to the pipe's queue.
+    // 7. The bucket's one notification configuration: new landed files go to the pipe's queue.
     const region = aws.getRegionOutput({}, { parent: this }).region;
     new aws.s3.BucketNotification(
       `${name}-notification`,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   copyStatement,
+  iamPropagationSleepArgs,
   ON_ERROR_OPTIONS,
   queueInRegion,
   SnowpipeIngestion,
@@ -27,6 +28,7 @@ import {
 import {
   ACCOUNT_ID,
   PIPE_QUEUE_ARN,
+  SLEEP_FINISHED_AT,
   SNOWFLAKE_EXTERNAL_ID,
   SNOWFLAKE_IAM_USER_ARN,
 } from "../support/pulumi/mocks";
@@ -124,6 +126,16 @@ describe("SnowpipeIngestion", () => {
   });
 
   describe("on its own", () => {
+    it("creates no wait for IAM propagation when iamPropagationSeconds is 0", async () => {
+      // Act
+      const run = await runIngestion(ingestionArgs({ iamPropagationSeconds: 0 }));
+
+      // Assess
+      assert.equal(iamPropagationSleepArgs(0, {}), undefined);
+      assert.equal(run.ofType(T.sleep).length, 0);
+      assert.equal(run.ofType(T.pipe).length, 1);
+    });
+
     it("points the integration and the stage at s3gov:// URLs and S3GOV in AWS GovCloud", async () => {
       // Act
       const run = await runIngestion(ingestionArgs(), { partition: "aws-us-gov" });
@@ -263,6 +275,29 @@ describe("SnowpipeIngestion", () => {
       assertListsExactly(replaceWith, [stage], "the pipe's replaceWith");
       assert.equal(pipe.opts.deleteBeforeReplace, true, "the pipe's name is fixed: the old one goes first");
       assert.match(String(pipe.inputs["comment"]), new RegExp(String(role.state["arn"])));
+    });
+
+    it("waits for IAM propagation through a sleep triggered by the role and its policies, which the pipe depends on", () => {
+      // Prepare
+      const sleep = dev.one(T.sleep);
+      const role = dev.one(T.role, "ingestion");
+      const policy = dev.one(T.rolePolicy, "ingestion");
+      const pipe = dev.one(T.pipe);
+
+      // Assess: the engine sleeps when it creates the sleep, and again only when a trigger changes (replacing it)
+      assert.equal(sleep.name, "ingestion-iam-propagation");
+      assert.equal(sleep.inputs["createDuration"], "30s", "Pulumi.yaml's default iamPropagationSeconds");
+      assert.equal(sleep.inputs["destroyDuration"], undefined);
+      assert.deepEqual(sleep.inputs["triggers"], {
+        roleArn: role.state["arn"],
+        trustPolicy: role.inputs["assumeRolePolicy"],
+        readPolicy: policy.inputs["policy"],
+      });
+      assert.equal(sleep.id, SLEEP_FINISHED_AT);
+      assert.ok(
+        optionResources(pipe.opts.dependsOn).includes(sleep.resource),
+        "the pipe waits for the sleep",
+      );
     });
 
     it("re-creates the stage whenever the storage integration is re-created, which unlinks every stage", () => {

@@ -190,17 +190,21 @@ describe("Stack program", function () {
       for (const rule of rules) assert.equal(rule["expiration"], undefined, "prod never deletes raw data");
     });
 
-    it("never waits for IAM propagation during a preview, where nothing is created", async function () {
-      // Prepare: the longest wait allowed would outlast this test's timeout
+    it("never sleeps in the program itself, in a preview or an update: the IAM wait is a sleep the engine runs", async function () {
+      // Prepare: the longest wait allowed would outlast this test's timeout if the program slept
       this.timeout(20_000);
       const config = validConfig({ iamPropagationSeconds: "300" });
 
       // Act
       const preview = await runStack("dev", config, { preview: true });
+      const update = await runStack("dev", config);
 
       // Assess
-      assert.equal(preview.ofType(T.pipe).length, 1);
-      assert.equal(preview.ofType(T.notification).length, 1);
+      for (const run of [preview, update]) {
+        assert.equal(run.one(T.sleep).inputs["createDuration"], "300s");
+        assert.equal(run.ofType(T.pipe).length, 1);
+        assert.equal(run.ofType(T.notification).length, 1);
+      }
     });
 
     it("stops before creating anything when config is invalid, naming the key", async () => {

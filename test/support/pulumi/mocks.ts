@@ -12,6 +12,11 @@ export const SNOWFLAKE_EXTERNAL_ID = "MYORG_SFCRole=3_Zq2v9lJ0bExAmPlEiD0kX1y8wU
 /** What Snowflake reports as an auto-ingest pipe's notification channel: an SQS queue in Snowflake's account. */
 export const PIPE_QUEUE_ARN =
   "arn:aws:sqs:us-east-1:987654321098:sf-snowpipe-AIDA5EXAMPLEQUEUE01-Ab12Cd34Ef56Gh78";
+/**
+ * What the time provider reports for a sleep it finished: its id is the RFC 3339 time the sleep ended, its state
+ * the durations and triggers it was given.
+ */
+export const SLEEP_FINISHED_AT = "2026-11-26T09:00:30Z";
 
 /** What `aws.getPartition` answers in each AWS partition the program supports. */
 export const PARTITIONS = {
@@ -136,6 +141,8 @@ export function mockResource(
     case "snowflake:index/accountRole:AccountRole":
     case "snowflake:index/serviceUser:ServiceUser":
       return out(String(inputs["name"]), { fullyQualifiedName: quoted(inputs["name"]) });
+    case "time:index/sleep:Sleep":
+      return out(SLEEP_FINISHED_AT);
     default:
       return out(`${name}-${shortHash(type + name)}`);
   }

@@ -105,7 +105,6 @@ export function validConfig(overrides: Record<string, string | undefined> = {}):
     [`${PROJECT}:snowflakePrivateKey`]: TEST_PRIVATE_KEY,
     [`${PROJECT}:dbtPublicKey`]: TEST_DBT_PUBLIC_KEY_PEM,
     [`${PROJECT}:tmdbApiToken`]: TEST_TMDB_TOKEN,
-    [`${PROJECT}:iamPropagationSeconds`]: "0",
     ...Object.fromEntries(
       Object.entries(overrides).map(([k, v]) => [k.includes(":") ? k : `${PROJECT}:${k}`, v]),
     ),
