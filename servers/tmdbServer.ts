@@ -1,7 +1,23 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { TMDB_MAX_PAGE } from "../contract/pipeline";
+import { FaultList, type TmdbFault, type TmdbFaultEffect } from "./tmdb/faults";
+import {
+  sendJson,
+  sendRaw,
+  simulateLatency,
+  sleep,
+  STATUS_MESSAGES,
+  tmdbError,
+  type TmdbLatency,
+} from "./tmdb/http";
+import { parseRoute, routeBody } from "./tmdb/routes";
+import { newStats, recordRequest, type TmdbServerStats } from "./tmdb/stats";
 import type { TmdbCatalog } from "./tmdbCatalog";
+
+export type { TmdbFault, TmdbFaultEffect, TmdbFaultTarget } from "./tmdb/faults";
+export type { TmdbLatency } from "./tmdb/http";
+export type { TmdbServerStats } from "./tmdb/stats";
 
 /**
  * A TMDB-compatible HTTP server for tests, benchmarks and the local stack. It serves a
@@ -14,56 +30,6 @@ import type { TmdbCatalog } from "./tmdbCatalog";
  * - With `token` set, requests without `Authorization: Bearer <token>` get 401 (`status_code` 7).
  * - Anything else: 404 (`status_code` 34).
  */
-
-/** Which requests a fault applies to. */
-export type TmdbFaultTarget =
-  /** The popular list; only the given page when `page` is set. */
-  | { endpoint: "popular"; page?: number }
-  /** Movie details; only the given movie when `movieId` is set. */
-  | { endpoint: "details"; movieId?: number };
-
-/** What an injected fault does to a matching request. */
-export type TmdbFaultEffect =
-  /** 429 with TMDB's body (`status_code` 25); `Retry-After` is sent only when `retryAfterSeconds` is set. */
-  | { type: "rateLimited"; retryAfterSeconds?: number }
-  /** A server error with TMDB's generic error body; optional `Retry-After`. */
-  | { type: "serverError"; status: 500 | 502 | 503 | 504; retryAfterSeconds?: number }
-  /** The normal response, held back for `delayMs` before any byte is sent (use to exceed a client timeout). */
-  | { type: "slow"; delayMs: number }
-  /** 200 with `Content-Type: application/json` and a truncated, unparsable JSON body. */
-  | { type: "malformedJson" }
-  /** 404 with TMDB's not-found body (`status_code` 34), as for a movie that was removed. */
-  | { type: "notFound" }
-  /** 401 with TMDB's invalid-key body (`status_code` 7). */
-  | { type: "unauthorized" }
-  /** The connection is destroyed without a response (a network error for the client). */
-  | { type: "connectionReset" }
-  /** Any JSON body, e.g. a response whose shape TMDB never sends. */
-  | { type: "customBody"; body: unknown; status?: number };
-
-/** A fault injected into matching requests. */
-export interface TmdbFault {
-  /** Requests the fault applies to. */
-  target: TmdbFaultTarget;
-  /** What happens to them. */
-  effect: TmdbFaultEffect;
-  /**
-   * How many matching requests are affected; later ones are served normally.
-   * @default Infinity
-   */
-  times?: number;
-}
-
-/** Simulated network latency added to every response: uniform in `meanMs ± jitterMs`. */
-export interface TmdbLatency {
-  /** Mean latency in milliseconds. */
-  meanMs: number;
-  /**
-   * Maximum deviation from the mean in milliseconds.
-   * @default 0
-   */
-  jitterMs?: number;
-}
 
 /** Options of {@link startTmdbServer}. */
 export interface TmdbServerOptions {
@@ -97,28 +63,6 @@ export interface TmdbServerOptions {
   faults?: TmdbFault[];
 }
 
-/** Request statistics of a running server. */
-export interface TmdbServerStats {
-  /** Requests received (all endpoints and outcomes). */
-  requests: number;
-  /** Responses with status 429 (rate limit and injected). */
-  rateLimited: number;
-  /** Requests per path, e.g. `/3/movie/popular` or `/3/movie/11`. */
-  byPath: Record<string, number>;
-  /** Responses per HTTP status (connection resets count as status 0). */
-  byStatus: Record<number, number>;
-  /** Time from request arrival to the end of the response, per request, in milliseconds. */
-  latenciesMs: number[];
-  /** Largest number of requests in flight at the same time. */
-  maxInFlight: number;
-  /** Every finished request in order of completion: path, status (0: connection dropped), `performance.now()` times. */
-  log: { path: string; status: number; startedAt: number; endedAt: number }[];
-  /** `performance.now()` when the first request arrived (undefined before any). */
-  firstRequestAt?: number;
-  /** `performance.now()` when the latest response ended (undefined before any). */
-  lastResponseAt?: number;
-}
-
 /** A running TMDB-compatible server. */
 export interface TmdbServer {
   /** Base URL for `TMDB_API_BASE_URL`, ending in `/3`, e.g. `http://127.0.0.1:43121/3`. */
@@ -133,160 +77,39 @@ export interface TmdbServer {
   close(): Promise<void>;
 }
 
-interface ActiveFault {
-  fault: TmdbFault;
-  remaining: number;
-}
-
-type Route =
-  | { endpoint: "popular"; page: number | undefined }
-  | { endpoint: "details"; movieId: number }
-  | { endpoint: "unknown" };
-
-const STATUS_MESSAGES = {
-  unauthorized: "Invalid API key: You must be granted a valid key.",
-  notFound: "The resource you requested could not be found.",
-  invalidPage: "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer.",
-  rateLimited: "Your request count (41) is over the allowed limit of 40.",
-  serverError: "Internal error: Something went wrong, contact TMDb.",
-  unavailable: "Service offline: This service is temporarily offline, try again later.",
-} as const;
-
 /** Starts a TMDB-compatible server on 127.0.0.1 serving `options.catalog`. */
 export async function startTmdbServer(options: TmdbServerOptions): Promise<TmdbServer> {
-  const { catalog } = options;
   validateOptions(options);
-  const faults: ActiveFault[] = (options.faults ?? []).map((fault) => ({
-    fault,
-    remaining: fault.times ?? Number.POSITIVE_INFINITY,
-  }));
-  const totalResults = catalog.totalResults ?? new Set(catalog.popularPages.flat().map((m) => m["id"])).size;
-  const stats: TmdbServerStats = {
-    requests: 0,
-    rateLimited: 0,
-    byPath: {},
-    byStatus: {},
-    latenciesMs: [],
-    maxInFlight: 0,
-    log: [],
+  const faults = new FaultList(options.faults);
+  const stats = newStats();
+  const inFlight = { count: 0 };
+  const admit = slidingWindow(options.rateLimitPerSecond);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    stats.byPath[url.pathname] = (stats.byPath[url.pathname] ?? 0) + 1;
+    const route = parseRoute(req.method ?? "GET", url);
+    // Authorisation and the rate limit are decided on arrival; latency delays only the answer.
+    const authorized = options.token === undefined || req.headers.authorization === `Bearer ${options.token}`;
+    const admitted = !authorized || admit();
+    await simulateLatency(options.latency);
+    if (!authorized) return sendJson(res, 401, tmdbError(7, STATUS_MESSAGES.unauthorized));
+    if (!admitted) return sendJson(res, 429, tmdbError(25, STATUS_MESSAGES.rateLimited));
+    const fault = faults.take(route);
+    if (fault && (await applyFault(fault, req, res, () => routeBody(options.catalog, route)))) return;
+    const answer = routeBody(options.catalog, route);
+    if (!answer) return sendJson(res, 404, tmdbError(34, STATUS_MESSAGES.notFound));
+    return sendJson(res, answer.status, answer.body);
   };
-  const acceptedAt: number[] = [];
-  let inFlight = 0;
 
   const server = createServer((req, res) => {
-    const startedAt = performance.now();
-    stats.firstRequestAt ??= startedAt;
-    inFlight += 1;
-    stats.maxInFlight = Math.max(stats.maxInFlight, inFlight);
-    stats.requests += 1;
-    let finished = false;
-    const finish = (status: number): void => {
-      if (finished) return;
-      finished = true;
-      inFlight -= 1;
-      stats.byStatus[status] = (stats.byStatus[status] ?? 0) + 1;
-      if (status === 429) stats.rateLimited += 1;
-      stats.lastResponseAt = performance.now();
-      stats.latenciesMs.push(stats.lastResponseAt - startedAt);
-      stats.log.push({
-        path: (req.url ?? "/").split("?")[0] ?? "/",
-        status,
-        startedAt,
-        endedAt: stats.lastResponseAt,
-      });
-    };
+    const finish = recordRequest(stats, (req.url ?? "/").split("?")[0] ?? "/", inFlight);
     res.on("close", () => finish(res.headersSent ? res.statusCode : 0));
     handle(req, res).catch(() => {
       if (!res.headersSent) sendJson(res, 500, tmdbError(11, STATUS_MESSAGES.serverError));
       else res.destroy();
     });
   });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    stats.byPath[url.pathname] = (stats.byPath[url.pathname] ?? 0) + 1;
-    const route = parseRoute(req.method ?? "GET", url);
-    // Authorisation and the rate limit are decided on arrival; latency delays only the answer.
-    const authorized = options.token === undefined || req.headers.authorization === `Bearer ${options.token}`;
-    const admitted =
-      !authorized || options.rateLimitPerSecond === undefined || admit(options.rateLimitPerSecond);
-    await simulateLatency(options.latency);
-
-    if (!authorized) return sendJson(res, 401, tmdbError(7, STATUS_MESSAGES.unauthorized));
-    if (!admitted) return sendJson(res, 429, tmdbError(25, STATUS_MESSAGES.rateLimited));
-    const fault = takeFault(route);
-    if (fault) {
-      switch (fault.type) {
-        case "rateLimited":
-          return sendJson(res, 429, tmdbError(25, STATUS_MESSAGES.rateLimited), fault.retryAfterSeconds);
-        case "serverError": {
-          const body =
-            fault.status === 503
-              ? tmdbError(9, STATUS_MESSAGES.unavailable)
-              : tmdbError(11, STATUS_MESSAGES.serverError);
-          return sendJson(res, fault.status, body, fault.retryAfterSeconds);
-        }
-        case "notFound":
-          return sendJson(res, 404, tmdbError(34, STATUS_MESSAGES.notFound));
-        case "unauthorized":
-          return sendJson(res, 401, tmdbError(7, STATUS_MESSAGES.unauthorized));
-        case "customBody":
-          return sendJson(res, fault.status ?? 200, fault.body);
-        case "connectionReset":
-          req.socket.destroy();
-          return;
-        case "malformedJson": {
-          const full = JSON.stringify(routeBody(route)?.body ?? {});
-          return sendRaw(res, 200, full.slice(0, Math.max(1, Math.floor(full.length / 2))));
-        }
-        case "slow":
-          await sleep(fault.delayMs);
-          if (res.destroyed) return;
-          break;
-      }
-    }
-    const answer = routeBody(route);
-    if (!answer) return sendJson(res, 404, tmdbError(34, STATUS_MESSAGES.notFound));
-    return sendJson(res, answer.status, answer.body);
-  }
-
-  function routeBody(route: Route): { status: number; body: unknown } | undefined {
-    if (route.endpoint === "popular") {
-      if (route.page === undefined) return { status: 400, body: tmdbError(22, STATUS_MESSAGES.invalidPage) };
-      return {
-        status: 200,
-        body: {
-          page: route.page,
-          results: catalog.popularPages[route.page - 1] ?? [],
-          total_pages: catalog.popularPages.length,
-          total_results: totalResults,
-        },
-      };
-    }
-    if (route.endpoint === "details") {
-      const details = catalog.details.get(route.movieId);
-      return details ? { status: 200, body: details } : undefined;
-    }
-    return undefined;
-  }
-
-  function admit(limit: number): boolean {
-    const now = performance.now();
-    while (acceptedAt.length > 0 && (acceptedAt[0] ?? 0) <= now - 1000) acceptedAt.shift();
-    if (acceptedAt.length >= limit) return false;
-    acceptedAt.push(now);
-    return true;
-  }
-
-  function takeFault(route: Route): TmdbFaultEffect | undefined {
-    for (const active of faults) {
-      if (active.remaining <= 0 || !matches(active.fault.target, route)) continue;
-      active.remaining -= 1;
-      return active.fault.effect;
-    }
-    return undefined;
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => {
@@ -295,22 +118,74 @@ export async function startTmdbServer(options: TmdbServerOptions): Promise<TmdbS
     });
   });
   const { port } = server.address() as AddressInfo;
-
   return {
     baseUrl: `http://127.0.0.1:${port}/3`,
     stats,
-    injectFault(fault) {
-      faults.push({ fault, remaining: fault.times ?? Number.POSITIVE_INFINITY });
-    },
-    clearFaults() {
-      faults.length = 0;
-    },
-    close() {
-      return new Promise<void>((resolve, reject) => {
+    injectFault: (fault) => faults.add(fault),
+    clearFaults: () => faults.clear(),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      });
-    },
+      }),
+  };
+}
+
+/**
+ * Answers a request as a fault says. Returns false when the normal answer should follow (a slow
+ * fault, after its delay).
+ */
+async function applyFault(
+  fault: TmdbFaultEffect,
+  req: IncomingMessage,
+  res: ServerResponse,
+  normal: () => { status: number; body: unknown } | undefined,
+): Promise<boolean> {
+  switch (fault.type) {
+    case "rateLimited":
+      sendJson(res, 429, tmdbError(25, STATUS_MESSAGES.rateLimited), fault.retryAfterSeconds);
+      return true;
+    case "serverError": {
+      const body =
+        fault.status === 503
+          ? tmdbError(9, STATUS_MESSAGES.unavailable)
+          : tmdbError(11, STATUS_MESSAGES.serverError);
+      sendJson(res, fault.status, body, fault.retryAfterSeconds);
+      return true;
+    }
+    case "notFound":
+      sendJson(res, 404, tmdbError(34, STATUS_MESSAGES.notFound));
+      return true;
+    case "unauthorized":
+      sendJson(res, 401, tmdbError(7, STATUS_MESSAGES.unauthorized));
+      return true;
+    case "customBody":
+      sendJson(res, fault.status ?? 200, fault.body);
+      return true;
+    case "connectionReset":
+      req.socket.destroy();
+      return true;
+    case "malformedJson": {
+      const full = JSON.stringify(normal()?.body ?? {});
+      sendRaw(res, 200, full.slice(0, Math.max(1, Math.floor(full.length / 2))));
+      return true;
+    }
+    case "slow":
+      await sleep(fault.delayMs);
+      return res.destroyed;
+  }
+}
+
+/** TMDB's rate limit: requests accepted per sliding one-second window; rejected ones do not count. */
+function slidingWindow(limit: number | undefined): () => boolean {
+  const acceptedAt: number[] = [];
+  return () => {
+    if (limit === undefined) return true;
+    const now = performance.now();
+    while (acceptedAt.length > 0 && (acceptedAt[0] ?? 0) <= now - 1000) acceptedAt.shift();
+    if (acceptedAt.length >= limit) return false;
+    acceptedAt.push(now);
+    return true;
   };
 }
 
@@ -328,61 +203,4 @@ function validateOptions(options: TmdbServerOptions): void {
   if (options.catalog.popularPages.length > TMDB_MAX_PAGE) {
     throw new Error(`startTmdbServer: catalog has more than ${TMDB_MAX_PAGE} popular pages`);
   }
-}
-
-function parseRoute(method: string, url: URL): Route {
-  if (method !== "GET") return { endpoint: "unknown" };
-  if (url.pathname === "/3/movie/popular") {
-    const raw = url.searchParams.get("page") ?? "1";
-    const page = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    const valid = Number.isInteger(page) && page >= 1 && page <= TMDB_MAX_PAGE;
-    return { endpoint: "popular", page: valid ? page : undefined };
-  }
-  const details = /^\/3\/movie\/(\d+)$/.exec(url.pathname);
-  if (details?.[1] !== undefined) return { endpoint: "details", movieId: Number(details[1]) };
-  return { endpoint: "unknown" };
-}
-
-function matches(target: TmdbFaultTarget, route: Route): boolean {
-  if (target.endpoint === "popular") {
-    return route.endpoint === "popular" && (target.page === undefined || target.page === route.page);
-  }
-  return route.endpoint === "details" && (target.movieId === undefined || target.movieId === route.movieId);
-}
-
-function tmdbError(statusCode: number, statusMessage: string): Record<string, unknown> {
-  return { success: false, status_code: statusCode, status_message: statusMessage };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, retryAfterSeconds?: number): void {
-  if (res.destroyed) return;
-  const headers: Record<string, string> = {};
-  if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
-  sendRaw(res, status, JSON.stringify(body), headers);
-}
-
-function sendRaw(
-  res: ServerResponse,
-  status: number,
-  text: string,
-  headers: Record<string, string> = {},
-): void {
-  if (res.destroyed) return;
-  res.writeHead(status, {
-    "content-type": "application/json;charset=utf-8",
-    "content-length": Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
-
-async function simulateLatency(latency: TmdbLatency | undefined): Promise<void> {
-  if (!latency) return;
-  const jitter = latency.jitterMs ?? 0;
-  const ms = latency.meanMs + (Math.random() * 2 - 1) * jitter;
-  if (ms > 0) await sleep(ms);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
