@@ -184,7 +184,7 @@ export class Extractor extends pulumi.ComponentResource {
     super("tmdb:extractor:Extractor", name, {}, opts);
     const problem = extractorArgsProblem(args);
     if (problem !== undefined) throw new Error(`${name}: ${problem}`);
-    const { resourceName, pages, timeoutSeconds, retryAttempts, logRetentionDays } = args;
+    const { resourceName, timeoutSeconds, retryAttempts, logRetentionDays, alarmTopicArn } = args;
     const memorySize = args.memorySize ?? 512;
 
     const secret = new aws.secretsmanager.Secret(
@@ -216,16 +216,14 @@ export class Extractor extends pulumi.ComponentResource {
       {
         role: role.name,
         policy: pulumi
-          .all([args.bucketArn, secret.arn, logGroup.arn, args.alarmTopicArn])
-          .apply(([bucketArn, secretArn, logGroupArn, alarmTopicArn]) =>
-            extractorPolicy({
-              bucketArn,
-              rawPrefix: args.rawPrefix,
-              rejectPrefix: args.rejectPrefix,
-              secretArn,
-              logGroupArn,
-              alarmTopicArn,
-            }),
+          .output({
+            bucketArn: args.bucketArn,
+            secretArn: secret.arn,
+            logGroupArn: logGroup.arn,
+            alarmTopicArn,
+          })
+          .apply((arns) =>
+            extractorPolicy({ ...arns, rawPrefix: args.rawPrefix, rejectPrefix: args.rejectPrefix }),
           ),
       },
       { parent: this },
@@ -245,16 +243,7 @@ export class Extractor extends pulumi.ComponentResource {
         memorySize,
         reservedConcurrentExecutions: args.reservedConcurrency,
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
-        environment: {
-          variables: {
-            RAW_BUCKET: args.bucketName,
-            RAW_PREFIX: args.rawPrefix,
-            REJECT_PREFIX: args.rejectPrefix,
-            TMDB_PAGES: String(pages),
-            TMDB_SECRET_ARN: secret.arn,
-            NODE_OPTIONS: "--enable-source-maps",
-          },
-        },
+        environment: { variables: extractorEnvironment({ ...args, secretArn: secret.arn }) },
       },
       // The token must be in the secret before the first (cold-start) read.
       { parent: this, dependsOn: [policy, logGroup, secretVersion] },
@@ -266,42 +255,23 @@ export class Extractor extends pulumi.ComponentResource {
         functionName: this.function.name,
         maximumRetryAttempts: retryAttempts,
         maximumEventAgeInSeconds: 3600,
-        destinationConfig: { onFailure: { destination: args.alarmTopicArn } },
+        destinationConfig: { onFailure: { destination: alarmTopicArn } },
       },
       { parent: this },
     );
-    new aws.cloudwatch.MetricAlarm(
-      `${name}-errors`,
-      alarmOnAnyCount(args.alarmTopicArn, "The TMDB extractor failed (see its log group)", {
-        namespace: "AWS/Lambda",
-        metricName: "Errors",
-        dimensions: { FunctionName: this.function.name },
-      }),
-      { parent: this },
-    );
+    new aws.cloudwatch.MetricAlarm(`${name}-errors`, errorAlarmArgs(alarmTopicArn, this.function.name), {
+      parent: this,
+    });
 
     // Runs that succeed but could not fetch some movies: one data point per such run, alarmed like an error.
     new aws.cloudwatch.LogMetricFilter(
       `${name}-failed-movies`,
-      {
-        logGroupName: logGroup.name,
-        pattern: PARTIAL_FAILURE_FILTER_PATTERN,
-        metricTransformation: {
-          namespace: args.metricNamespace,
-          name: PARTIAL_FAILURE_METRIC,
-          value: "1",
-          unit: "Count",
-        },
-      },
+      partialFailureMetricFilterArgs(logGroup.name, args.metricNamespace),
       { parent: this },
     );
     new aws.cloudwatch.MetricAlarm(
       `${name}-failed-movies`,
-      alarmOnAnyCount(
-        args.alarmTopicArn,
-        "A TMDB extraction finished but some movies' details still failed after retries (see summary.failed in its log group)",
-        { namespace: args.metricNamespace, metricName: PARTIAL_FAILURE_METRIC },
-      ),
+      partialFailureAlarmArgs(alarmTopicArn, args.metricNamespace),
       { parent: this },
     );
 
@@ -335,4 +305,56 @@ export function alarmOnAnyCount(
     treatMissingData: "notBreaching",
     alarmActions: [topicArn],
   };
+}
+
+/** The function's environment: where it lands records, how many pages it walks, where it reads its token. */
+export function extractorEnvironment(
+  args: Pick<ExtractorArgs, "bucketName" | "rawPrefix" | "rejectPrefix" | "pages"> & {
+    secretArn: pulumi.Input<string>;
+  },
+): Record<string, pulumi.Input<string>> {
+  return {
+    RAW_BUCKET: args.bucketName,
+    RAW_PREFIX: args.rawPrefix,
+    REJECT_PREFIX: args.rejectPrefix,
+    TMDB_PAGES: String(args.pages),
+    TMDB_SECRET_ARN: args.secretArn,
+    NODE_OPTIONS: "--enable-source-maps",
+  };
+}
+
+/** The alarm on any error of the function (a run that threw, timed out or ran out of memory). */
+export function errorAlarmArgs(
+  topicArn: pulumi.Input<string>,
+  functionName: pulumi.Input<string>,
+): aws.cloudwatch.MetricAlarmArgs {
+  return alarmOnAnyCount(topicArn, "The TMDB extractor failed (see its log group)", {
+    namespace: "AWS/Lambda",
+    metricName: "Errors",
+    dimensions: { FunctionName: functionName },
+  });
+}
+
+/** The metric filter counting, in `namespace`, the runs whose summary line lists failed movies. */
+export function partialFailureMetricFilterArgs(
+  logGroupName: pulumi.Input<string>,
+  namespace: string,
+): aws.cloudwatch.LogMetricFilterArgs {
+  return {
+    logGroupName,
+    pattern: PARTIAL_FAILURE_FILTER_PATTERN,
+    metricTransformation: { namespace, name: PARTIAL_FAILURE_METRIC, value: "1", unit: "Count" },
+  };
+}
+
+/** The alarm on any run that finished with movies whose details still failed after retries. */
+export function partialFailureAlarmArgs(
+  topicArn: pulumi.Input<string>,
+  namespace: string,
+): aws.cloudwatch.MetricAlarmArgs {
+  return alarmOnAnyCount(
+    topicArn,
+    "A TMDB extraction finished but some movies' details still failed after retries (see summary.failed in its log group)",
+    { namespace, metricName: PARTIAL_FAILURE_METRIC },
+  );
 }

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as snowflake from "@pulumi/snowflake";
 import * as time from "@pulumiverse/time";
-import { RAW_TABLE_COLUMNS } from "../contract/pipeline";
+import { RAW_FILE_SUFFIX, RAW_TABLE_COLUMNS } from "../contract/pipeline";
 import { iamRoleArn, qualified } from "./names";
 import { firstProblem } from "./problems";
 
@@ -176,6 +176,33 @@ export const RAW_TABLE_SNOWFLAKE_COLUMNS: snowflake.types.input.TableColumn[] = 
   }),
 );
 
+/** The raw table's columns and comment. */
+export const RAW_TABLE_DEFINITION = {
+  columns: RAW_TABLE_SNOWFLAKE_COLUMNS,
+  comment: "TMDB movie details landed by the extractor, one row per NDJSON line",
+} as const satisfies Partial<snowflake.TableArgs>;
+
+/** The landed files' format: one JSON object per line, compression detected. */
+export const NDJSON_FILE_FORMAT = {
+  formatType: "JSON",
+  compression: "AUTO",
+  comment: "Newline-delimited JSON, one object per line",
+} as const satisfies Partial<snowflake.FileFormatArgs>;
+
+/** The bucket notification sending every new landed file (`.json` under the prefix) to the pipe's queue. */
+export function landedFileNotification(
+  queueArn: pulumi.Input<string>,
+  prefix: string,
+): aws.types.input.s3.BucketNotificationQueue {
+  return {
+    id: "snowpipe-raw",
+    queueArn,
+    events: ["s3:ObjectCreated:*"],
+    filterPrefix: prefix,
+    filterSuffix: RAW_FILE_SUFFIX,
+  };
+}
+
 /**
  * Arguments of the wait for IAM propagation, or undefined for none (`seconds` 0): a sleep the engine runs when it
  * creates the resource, and again only when one of the `triggers` changes (a change replaces it), never during a
@@ -220,18 +247,20 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
 
   constructor(name: string, args: SnowpipeIngestionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("tmdb:ingestion:SnowpipeIngestion", name, {}, opts);
-    const { tableName, fileFormatName, stageName, pipeName, iamPropagationSeconds } = args;
     const problem = snowpipeIngestionArgsProblem(args);
     if (problem !== undefined) throw new Error(`${name}: ${problem}`);
-    const onError = args.onError ?? "CONTINUE";
+    const { rawPrefix, tableName, fileFormatName, stageName, pipeName } = args;
+    const inSchema = { database: args.database, schema: args.schema };
+    const fq = (object: string) =>
+      pulumi.all([args.database, args.schema]).apply(([d, s]) => qualified(d, s, object));
 
-    // 1. The role's ARN, known before the role exists.
+    // 1. The role's ARN, known before the role exists, and the landed files' URL in the bucket's partition.
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const roleArn = pulumi.all([partition, accountId]).apply(([p, a]) => iamRoleArn(p, a, args.iamRoleName));
     const location = pulumi
       .all([partition, args.bucketName])
-      .apply(([p, bucket]) => stageLocation(p, bucket, args.rawPrefix));
+      .apply(([p, bucket]) => stageLocation(p, bucket, rawPrefix));
 
     // 2. The integration, pointing at that ARN.
     this.integration = new snowflake.StorageIntegration(
@@ -248,7 +277,7 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    // 3. The role under that name, trusting the integration's IAM user and external id.
+    // 3. The role under that name, trusting the integration's IAM user and external id, and its read policy.
     this.role = new aws.iam.Role(
       `${name}-role`,
       {
@@ -264,9 +293,7 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
       `${name}-read`,
       {
         role: this.role.name,
-        policy: pulumi
-          .output(args.bucketArn)
-          .apply((bucketArn) => snowflakeReadPolicy(bucketArn, args.rawPrefix)),
+        policy: pulumi.output(args.bucketArn).apply((bucketArn) => snowflakeReadPolicy(bucketArn, rawPrefix)),
       },
       { parent: this },
     );
@@ -274,39 +301,23 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
     // 4. Table, file format (named by the pipe's COPY) and stage.
     this.table = new snowflake.Table(
       `${name}-table`,
-      {
-        database: args.database,
-        schema: args.schema,
-        name: tableName,
-        columns: RAW_TABLE_SNOWFLAKE_COLUMNS,
-        comment: "TMDB movie details landed by the extractor, one row per NDJSON line",
-      },
+      { ...inSchema, name: tableName, ...RAW_TABLE_DEFINITION },
       { parent: this },
     );
     const fileFormat = new snowflake.FileFormat(
       `${name}-ndjson`,
-      {
-        database: args.database,
-        schema: args.schema,
-        name: fileFormatName,
-        formatType: "JSON",
-        compression: "AUTO",
-        comment: "Newline-delimited JSON, one object per line",
-      },
+      { ...inSchema, name: fileFormatName, ...NDJSON_FILE_FORMAT },
       { parent: this },
     );
-    const fq = (object: string) =>
-      pulumi.all([args.database, args.schema]).apply(([d, s]) => qualified(d, s, object));
     this.stage = new snowflake.Stage(
       `${name}-stage`,
+      // No fileFormat: the pipe's COPY names it, and the provider would diff the stage's FORMAT_NAME (as DESCRIBE
+      // STAGE reports it) against the quoted fully qualified name on every update.
       {
-        database: args.database,
-        schema: args.schema,
+        ...inSchema,
         name: stageName,
         url: location,
         storageIntegration: this.integration.name,
-        // No fileFormat: the pipe's COPY names it, and the provider would diff the stage's FORMAT_NAME (as
-        // DESCRIBE STAGE reports it) against the quoted fully qualified name on every update.
         comment: "Landed TMDB NDJSON files",
       },
       // A stage refers to its integration by a hidden id, not by name: a re-created integration leaves the old
@@ -316,7 +327,7 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
     );
 
     // 5. The wait for IAM to propagate the role and its policies, run again only when they change.
-    const sleepArgs = iamPropagationSleepArgs(iamPropagationSeconds, {
+    const sleepArgs = iamPropagationSleepArgs(args.iamPropagationSeconds, {
       roleArn: this.role.arn,
       trustPolicy: this.role.assumeRolePolicy,
       readPolicy: this.rolePolicy.policy,
@@ -324,51 +335,33 @@ export class SnowpipeIngestion extends pulumi.ComponentResource {
     const propagation = sleepArgs && new time.Sleep(`${name}-iam-propagation`, sleepArgs, { parent: this });
 
     // 6. The pipe, after the role, its policy and their propagation; replaced together with the stage.
+    const copy = pulumi
+      .all([fq(tableName), fq(stageName), fq(fileFormatName)])
+      .apply(([table, stage, format]) =>
+        copyStatement({ table, stage, fileFormat: format, onError: args.onError ?? "CONTINUE" }),
+      );
+    const before: pulumi.Resource[] = [this.role, this.rolePolicy, this.table, fileFormat, this.stage];
+    if (propagation) before.push(propagation);
     this.pipe = new snowflake.Pipe(
       `${name}-pipe`,
       {
-        database: args.database,
-        schema: args.schema,
+        ...inSchema,
         name: pipeName,
         autoIngest: true,
-        copyStatement: pulumi
-          .all([fq(tableName), fq(stageName), fq(fileFormatName)])
-          .apply(([table, stage, format]) => copyStatement({ table, stage, fileFormat: format, onError })),
+        copyStatement: copy,
         comment: pulumi.interpolate`Auto-ingests ${location} through ${this.role.arn}`,
       },
-      {
-        parent: this,
-        dependsOn: [
-          this.role,
-          this.rolePolicy,
-          this.table,
-          fileFormat,
-          this.stage,
-          ...(propagation ? [propagation] : []),
-        ],
-        replaceWith: [this.stage],
-        deleteBeforeReplace: true,
-      },
+      { parent: this, dependsOn: before, replaceWith: [this.stage], deleteBeforeReplace: true },
     );
 
     // 7. The bucket's one notification configuration: new landed files go to the pipe's queue.
     const region = aws.getRegionOutput({}, { parent: this }).region;
+    const queueArn = pulumi
+      .all([this.pipe.notificationChannel, region])
+      .apply(([arn, r]) => queueInRegion(arn, r));
     new aws.s3.BucketNotification(
       `${name}-notification`,
-      {
-        bucket: args.bucketName,
-        queues: [
-          {
-            id: "snowpipe-raw",
-            queueArn: pulumi
-              .all([this.pipe.notificationChannel, region])
-              .apply(([arn, r]) => queueInRegion(arn, r)),
-            events: ["s3:ObjectCreated:*"],
-            filterPrefix: args.rawPrefix,
-            filterSuffix: ".json",
-          },
-        ],
-      },
+      { bucket: args.bucketName, queues: [landedFileNotification(queueArn, rawPrefix)] },
       { parent: this },
     );
 
