@@ -113,3 +113,13 @@ export function validConfig(overrides: Record<string, string | undefined> = {}):
     Object.entries(config).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
 }
+
+/** {@link validConfig} without namespaces, as `parseStackConfig` takes it. */
+export function configValues(overrides: Record<string, string | undefined> = {}): Record<string, string> {
+  const prefix = `${PROJECT}:`;
+  return Object.fromEntries(
+    Object.entries(validConfig(overrides))
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+}
