@@ -1,25 +1,14 @@
 import type { S3Client } from "@aws-sdk/client-s3";
-import { TMDB_MAX_PAGE } from "../../contract/pipeline";
 import type { ExtractorConfig } from "./config";
-import {
-  describeError,
-  PageListingError,
-  TmdbAuthError,
-  TmdbHttpError,
-  TmdbMalformedResponseError,
-  TmdbNotFoundError,
-  TmdbRequestError,
-} from "./errors";
+import { describeError } from "./errors";
 import { createS3Client, objectKey, putNdjson } from "./landing";
 import { createLogger, type Logger } from "./logger";
+import { MovieCollector } from "./movies";
 import { RateLimiter } from "./rateLimiter";
-import { describeIssues, MovieDetailsSchema, PopularMovieSchema, PopularPageSchema } from "./schemas";
 import { resolveTmdbToken } from "./secrets";
+import { listPopular } from "./sources/popular";
 import { createTmdbClient, type TmdbClient } from "./tmdbClient";
 import { WorkQueue } from "./workQueue";
-
-/** Spacing of listing positions between pages (TMDB lists 20 a page): position = (page - 1) * stride + index. */
-const PAGE_ORDER_STRIDE = 10_000;
 
 /** What a run did; returned by {@link runExtraction} and logged as one line. */
 export interface ExtractionSummary {
@@ -77,16 +66,6 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
-/** A record kept out of the raw layer, with why. */
-interface RejectedRecord {
-  source: "movie-popular-list" | "movie-details";
-  id: number | null;
-  page: number | null;
-  reason: string;
-  record: unknown;
-  _extracted_at: string;
-}
-
 /**
  * Lists `GET /movie/popular` pages 1..`config.pages`, fetches `GET /movie/{id}` once per distinct id,
  * validates, and lands the movies with financial data as one NDJSON object (details exactly as
@@ -105,171 +84,32 @@ export async function runExtraction(
   const controller = new AbortController();
   const onOuterAbort = () => controller.abort(options.signal?.reason);
   options.signal?.addEventListener("abort", onOuterAbort, { once: true });
-
-  const counts = { pages: 0, fetched: 0, skippedNoFinancials: 0, notFound: 0 };
-  const failed: { id: number; reason: string }[] = [];
-  const rejects: RejectedRecord[] = [];
-  const listingOrder = new Map<number, number>();
-  const landed = new Map<number, Record<string, unknown>>();
-  let client: TmdbClient | undefined;
-  let fatal: unknown;
-
-  const progress = (keys: { key: string | null; rejectKey: string | null }): ExtractionSummary => ({
+  let run: Awaited<ReturnType<typeof startRun>> | undefined;
+  const summary = (keys: { key: string | null; rejectKey: string | null }): ExtractionSummary => ({
     bucket: config.rawBucket,
     ...keys,
-    pages: counts.pages,
-    listed: listingOrder.size,
-    fetched: counts.fetched,
-    landed: landed.size,
-    skippedNoFinancials: counts.skippedNoFinancials,
-    rejected: rejects.length,
-    notFound: counts.notFound,
-    failed: [...failed].sort((a, b) => (listingOrder.get(a.id) ?? 0) - (listingOrder.get(b.id) ?? 0)),
+    ...(run ? counts(run.movies, run.client, run.pages()) : NOTHING_YET),
     durationMs: Math.round(performance.now() - t0),
-    requests: client?.stats.requests ?? 0,
-    retries: client?.stats.retries ?? 0,
   });
 
   try {
     logger.info("extraction started", {
-      baseUrl: config.tmdbBaseUrl,
-      bucket: config.rawBucket,
-      pages: config.pages,
-      maxConcurrency: config.maxConcurrency,
-      maxRps: config.maxRps,
-      runStart: startedAt.toISOString(),
+      ...{ baseUrl: config.tmdbBaseUrl, bucket: config.rawBucket, pages: config.pages },
+      ...{ maxConcurrency: config.maxConcurrency, maxRps: config.maxRps, runStart: startedAt.toISOString() },
     });
-    const token = await resolveTmdbToken(config);
-    client = createTmdbClient({
-      baseUrl: config.tmdbBaseUrl,
-      token,
-      timeoutMs: config.timeoutMs,
-      maxRetries: config.maxRetries,
-      retryBaseDelayMs: config.retryBaseDelayMs,
-      retryMaxDelayMs: config.retryMaxDelayMs,
-      maxRetryAfterMs: config.maxRetryAfterMs,
-      limiter: new RateLimiter(config.maxRps),
-      signal: controller.signal,
-      logger,
-    });
-    const tmdb = client;
-    const queue = new WorkQueue(config.maxConcurrency, (error) => {
-      if (fatal !== undefined) return;
-      fatal = error;
-      controller.abort(error);
-    });
-
-    const listPage = async (page: number): Promise<void> => {
-      let body: unknown;
-      try {
-        body = await tmdb.getJson("movie/popular", { page });
-      } catch (error) {
-        if (error instanceof TmdbAuthError || controller.signal.aborted) throw error;
-        throw new PageListingError(page, describeError(error), { cause: error });
-      }
-      const extractedAt = new Date().toISOString();
-      const parsed = PopularPageSchema.safeParse(body);
-      if (!parsed.success)
-        throw new PageListingError(page, `unexpected response: ${describeIssues(parsed.error)}`);
-      if (parsed.data.page !== page)
-        throw new PageListingError(page, `TMDB answered page ${parsed.data.page}`);
-      counts.pages += 1;
-      if (page === 1) {
-        const last = Math.min(config.pages, Math.max(1, parsed.data.total_pages), TMDB_MAX_PAGE);
-        for (let next = 2; next <= last; next += 1) queue.push(() => listPage(next), "high");
-      }
-      parsed.data.results.forEach((entry, index) => {
-        const movie = PopularMovieSchema.safeParse(entry);
-        if (!movie.success) {
-          rejects.push({
-            source: "movie-popular-list",
-            id: idOf(entry),
-            page,
-            reason: `results[${index}]: ${describeIssues(movie.error)}`,
-            record: entry,
-            _extracted_at: extractedAt,
-          });
-          return;
-        }
-        const { id } = movie.data;
-        if (listingOrder.has(id)) return; // the list shifted while paging: already queued
-        listingOrder.set(id, (page - 1) * PAGE_ORDER_STRIDE + index);
-        queue.push(() => fetchDetails(id), "low");
-      });
-    };
-
-    const fetchDetails = async (id: number): Promise<void> => {
-      let body: unknown;
-      try {
-        body = await tmdb.getJson(`movie/${id}`);
-      } catch (error) {
-        if (error instanceof TmdbAuthError || controller.signal.aborted) throw error;
-        if (error instanceof TmdbNotFoundError) {
-          counts.notFound += 1;
-          logger.info("movie not found, skipped", { id });
-          return;
-        }
-        if (
-          error instanceof TmdbHttpError ||
-          error instanceof TmdbRequestError ||
-          error instanceof TmdbMalformedResponseError
-        ) {
-          failed.push({ id, reason: error.message });
-          logger.warn("movie details failed", { id, reason: error.message });
-          return;
-        }
-        throw error;
-      }
-      const extractedAt = new Date().toISOString();
-      counts.fetched += 1;
-      const parsed = MovieDetailsSchema.safeParse(body);
-      const reason = !parsed.success
-        ? describeIssues(parsed.error)
-        : parsed.data.id !== id
-          ? `id: ${parsed.data.id} does not match the requested id ${id}`
-          : undefined;
-      if (!parsed.success || reason !== undefined) {
-        const why = reason ?? "invalid";
-        rejects.push({
-          source: "movie-details",
-          id,
-          page: null,
-          reason: why,
-          record: body,
-          _extracted_at: extractedAt,
-        });
-        logger.warn("movie details rejected", { id, reason: why });
-        return;
-      }
-      if (parsed.data.budget === 0 && parsed.data.revenue === 0) {
-        counts.skippedNoFinancials += 1;
-        return;
-      }
-      landed.set(id, { ...(body as Record<string, unknown>), _extracted_at: extractedAt });
-    };
-
-    queue.push(() => listPage(1), "high");
-    await queue.drained();
-    if (fatal !== undefined) throw fatal;
+    run = await startRun(config, logger, controller);
+    await run.drained();
     options.signal?.throwIfAborted();
-
-    const s3 = options.s3 ?? createS3Client(config);
-    const records = [...landed.entries()]
-      .sort(([a], [b]) => (listingOrder.get(a) ?? 0) - (listingOrder.get(b) ?? 0))
-      .map(([, record]) => record);
-    const key = records.length > 0 ? objectKey(config.rawPrefix, startedAt) : null;
-    const rejectKey = rejects.length > 0 ? objectKey(config.rejectPrefix, startedAt) : null;
-    if (key) await putNdjson(s3, config.rawBucket, key, records);
-    if (rejectKey) await putNdjson(s3, config.rawBucket, rejectKey, sortRejects(rejects, listingOrder));
-
-    const summary = progress({ key, rejectKey });
-    const level = failed.length > 0 || rejects.length > 0 ? "warn" : "info";
-    logger[level]("extraction finished", { summary });
-    return summary;
+    const keys = await land(options.s3 ?? createS3Client(config), config, startedAt, run.movies);
+    const result = summary(keys);
+    logger[result.failed.length > 0 || result.rejected > 0 ? "warn" : "info"]("extraction finished", {
+      summary: result,
+    });
+    return result;
   } catch (error) {
     logger.error("extraction failed", {
-      error: { name: errorName(error), message: describeError(error) },
-      progress: progress({ key: null, rejectKey: null }),
+      error: { name: error instanceof Error ? error.name : typeof error, message: describeError(error) },
+      progress: summary({ key: null, rejectKey: null }),
     });
     throw error;
   } finally {
@@ -277,25 +117,80 @@ export async function runExtraction(
   }
 }
 
-function idOf(entry: unknown): number | null {
-  if (typeof entry !== "object" || entry === null) return null;
-  const id = (entry as Record<string, unknown>)["id"];
-  return typeof id === "number" ? id : null;
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
-}
-
-/** List rejects by page, then details rejects in listing order: the quarantine object is deterministic. */
-function sortRejects(rejects: RejectedRecord[], order: Map<number, number>): RejectedRecord[] {
-  const rank = (r: RejectedRecord) =>
-    r.source === "movie-popular-list"
-      ? [0, r.page ?? 0]
-      : [1, order.get(r.id ?? -1) ?? Number.MAX_SAFE_INTEGER];
-  return [...rejects].sort((a, b) => {
-    const [a0 = 0, a1 = 0] = rank(a);
-    const [b0 = 0, b1 = 0] = rank(b);
-    return a0 - b0 || a1 - b1;
+/** The client, the work queue and the collector of a run, with the popular list as its source. */
+async function startRun(config: ExtractorConfig, logger: Logger, controller: AbortController) {
+  const token = await resolveTmdbToken(config);
+  const client = createTmdbClient({
+    baseUrl: config.tmdbBaseUrl,
+    token,
+    timeoutMs: config.timeoutMs,
+    maxRetries: config.maxRetries,
+    retryBaseDelayMs: config.retryBaseDelayMs,
+    retryMaxDelayMs: config.retryMaxDelayMs,
+    maxRetryAfterMs: config.maxRetryAfterMs,
+    limiter: new RateLimiter(config.maxRps),
+    signal: controller.signal,
+    logger,
   });
+  let fatal: unknown;
+  const queue = new WorkQueue(config.maxConcurrency, (error) => {
+    if (fatal !== undefined) return;
+    fatal = error;
+    controller.abort(error);
+  });
+  const movies = new MovieCollector(client, queue, logger, controller.signal);
+  const source = listPopular(client, queue, movies, { pages: config.pages, signal: controller.signal });
+  return {
+    client,
+    movies,
+    pages: source.pagesListed,
+    async drained() {
+      await queue.drained();
+      if (fatal !== undefined) throw fatal;
+    },
+  };
+}
+
+/** Writes the landed records and the quarantined ones, each as one NDJSON object named after the run start. */
+async function land(
+  s3: S3Client,
+  config: ExtractorConfig,
+  startedAt: Date,
+  movies: MovieCollector,
+): Promise<{ key: string | null; rejectKey: string | null }> {
+  const records = movies.records();
+  const key = records.length > 0 ? objectKey(config.rawPrefix, startedAt) : null;
+  const rejectKey = movies.rejects.length > 0 ? objectKey(config.rejectPrefix, startedAt) : null;
+  if (key) await putNdjson(s3, config.rawBucket, key, records);
+  if (rejectKey) await putNdjson(s3, config.rawBucket, rejectKey, movies.sortedRejects());
+  return { key, rejectKey };
+}
+
+const NOTHING_YET = {
+  pages: 0,
+  listed: 0,
+  fetched: 0,
+  landed: 0,
+  skippedNoFinancials: 0,
+  rejected: 0,
+  notFound: 0,
+  failed: [],
+  requests: 0,
+  retries: 0,
+};
+
+/** The summary's counts so far. */
+function counts(movies: MovieCollector, client: TmdbClient, pages: number) {
+  return {
+    pages,
+    listed: movies.listingOrder.size,
+    fetched: movies.counts.fetched,
+    landed: movies.landed.size,
+    skippedNoFinancials: movies.counts.skippedNoFinancials,
+    rejected: movies.rejects.length,
+    notFound: movies.counts.notFound,
+    failed: movies.failures(),
+    requests: client.stats.requests,
+    retries: client.stats.retries,
+  };
 }

@@ -64,6 +64,27 @@ class MalformedJsonError extends Error {
 }
 
 /**
+ * Reads the whole body inside the timeout, and turns a 2xx body that is not JSON into a
+ * {@link MalformedJsonError} that ky retries.
+ */
+async function bufferedFetch(input: Request, init?: RequestInit): Promise<Response> {
+  const response = await fetch(input, init);
+  const body = await response.arrayBuffer();
+  if (response.ok) {
+    try {
+      JSON.parse(new TextDecoder().decode(body));
+    } catch (error) {
+      throw new MalformedJsonError((error as Error).message);
+    }
+  }
+  return new Response(response.status === 204 ? null : body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}
+
+/**
  * Creates the client. ky's retry defaults are replaced deliberately:
  * - statuses {@link RETRY_STATUS_CODES}; network errors, timeouts and malformed JSON bodies are retried too
  *   (ky does not retry timeouts by default);
@@ -77,23 +98,6 @@ export function createTmdbClient(options: TmdbClientOptions): TmdbClient {
   const stats: TmdbClientStats = { requests: 0, retries: 0 };
   const logger = options.logger ?? silentLogger;
   const { limiter, signal } = options;
-
-  const bufferedFetch = async (input: Request, init?: RequestInit): Promise<Response> => {
-    const response = await fetch(input, init);
-    const body = await response.arrayBuffer();
-    if (response.ok) {
-      try {
-        JSON.parse(new TextDecoder().decode(body));
-      } catch (error) {
-        throw new MalformedJsonError((error as Error).message);
-      }
-    }
-    return new Response(response.status === 204 ? null : body, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-  };
 
   const api: KyInstance = ky.create({
     prefix: options.baseUrl,

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { buildCatalog, movieRange } from "../support/catalog";
-import { startTestEnv, type TestEnv } from "../support/testEnv";
+import { buildCatalog, movieRange } from "../../support/catalog";
+import { startTestEnv, type TestEnv } from "../../support/testEnv";
 
-const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 
 /** Runs `tsx functions/extractor/cli.ts` (what `npm run extract` runs) with exactly `env`. */
 function runCli(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -4,14 +4,14 @@ import {
   MovieDetailsSchema,
   PopularMovieSchema,
   PopularPageSchema,
-} from "../../functions/extractor/schemas";
+} from "../../../functions/extractor/schemas";
 import {
   RECORDED_DETAILS,
   RECORDED_POPULAR,
   readExample,
   validateAgainstSpec,
   type SubsetOperationId,
-} from "../support/tmdbFixtures";
+} from "../../support/tmdbFixtures";
 
 /** Sets the value at an `a.b[].c` path (every array item) to null; returns false when nothing was set. */
 function setNull(target: Record<string, unknown>, path: string): boolean {

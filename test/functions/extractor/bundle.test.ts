@@ -5,11 +5,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { BUNDLE_ENTRY_FILE, buildExtractorBundle } from "../../functions/bundle";
-import type { ExtractionSummary } from "../../functions/extractor/extract";
-import { buildCatalog, movieRange } from "../support/catalog";
-import { startSecretsServer, type SecretsServer } from "../support/secretsServer";
-import { parseNdjson, startTestEnv, TEST_TOKEN, type TestEnv } from "../support/testEnv";
+import { BUNDLE_ENTRY_FILE, buildExtractorBundle } from "../../../functions/bundle";
+import type { ExtractionSummary } from "../../../functions/extractor/extract";
+import { buildCatalog, movieRange } from "../../support/catalog";
+import { startSecretsServer, type SecretsServer } from "../../support/secretsServer";
+import { parseNdjson, startTestEnv, TEST_TOKEN, type TestEnv } from "../../support/testEnv";
 
 type Handler = (event: unknown) => Promise<ExtractionSummary>;
 

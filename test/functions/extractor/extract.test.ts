@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { runExtraction, type ExtractionSummary } from "../../functions/extractor/extract";
-import { LandingError, PageListingError, TmdbAuthError } from "../../functions/extractor/errors";
-import { NDJSON_CONTENT_TYPE } from "../../functions/extractor/landing";
-import type { TmdbFault } from "../../servers/tmdbServer";
-import { buildCatalog, movieDetails, movieRange } from "../support/catalog";
-import { captureLogger } from "../support/logs";
-import { parseNdjson, startTestEnv, TEST_BUCKET, type TestEnv } from "../support/testEnv";
+import { runExtraction, type ExtractionSummary } from "../../../functions/extractor/extract";
+import { LandingError, PageListingError, TmdbAuthError } from "../../../functions/extractor/errors";
+import { NDJSON_CONTENT_TYPE } from "../../../functions/extractor/landing";
+import type { TmdbFault } from "../../../servers/tmdbServer";
+import { buildCatalog, movieDetails, movieRange } from "../../support/catalog";
+import { captureLogger } from "../../support/logs";
+import { parseNdjson, startTestEnv, TEST_BUCKET, type TestEnv } from "../../support/testEnv";
 
 const RUN_START = new Date("2026-03-04T05:06:07.890Z");
 const RAW_KEY = "raw/movies/2026-03-04/movies_05-06-07.json";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { loadConfig } from "../../functions/extractor/config";
-import { ConfigError } from "../../functions/extractor/errors";
-import { objectKey, toNdjson } from "../../functions/extractor/landing";
+import { loadConfig } from "../../../functions/extractor/config";
+import { ConfigError } from "../../../functions/extractor/errors";
+import { objectKey, toNdjson } from "../../../functions/extractor/landing";
 
 const MINIMAL = { TMDB_API_TOKEN: "token", RAW_BUCKET: "my-raw-bucket", AWS_REGION: "eu-west-1" };
 
