@@ -84,7 +84,7 @@ export function storageProviderFor(partition: string): "S3" | "S3GOV" | "S3CHINA
 
 /**
  * Scheme of S3 URLs in Snowflake (a stage's URL, an integration's allowed locations) for an AWS partition:
- * `s3://`, or `s3gov://` in GovCloud and `s3china://` in China, where `s3://` names no bucket Snowflake can reach.
+ * `s3://`, `s3gov://` in GovCloud, `s3china://` in China, matching the integration's `STORAGE_PROVIDER`.
  */
 export function stageUrlScheme(partition: string): string {
   return snowflakeS3(partition).scheme;
