@@ -79,6 +79,10 @@ def _load_raw(cursor, rows_file: Path) -> int:
     return count
 
 
+# The models exported after a successful build, for comparison with the DuckDB build.
+EXPORTED_RELATIONS = ("staging.stg__movies", "staging.stg__raw_movie_issues", "marts.mart__genre_roi")
+
+
 def _export(cursor, relation: str, target: Path) -> None:
     cursor.execute(f"select * from {relation}")
     names = [column[0].lower() for column in cursor.description]
@@ -94,7 +98,7 @@ def main(argv: list[str]) -> int:
         own, dbt_args = argv, ["build", "--target", "snowflake"]
     parser = argparse.ArgumentParser(prog="fakesnow-dbt", description=__doc__.split("\n\n")[0])
     parser.add_argument("--raw-rows", type=Path, help="NDJSON file of raw rows to load into RAW.MOVIES first")
-    parser.add_argument("--export-dir", type=Path, help="folder to write stg__movies.json and mart__genre_roi.json to")
+    parser.add_argument("--export-dir", type=Path, help="folder to write <model>.json of every EXPORTED_RELATIONS model to")
     args = parser.parse_args(own)
     # fakesnow shares one DuckDB connection between all Snowflake connections; dbt's parallel
     # threads race on it (e.g. "Schema with name STAGING already exists"), so run one at a time.
@@ -117,8 +121,8 @@ def main(argv: list[str]) -> int:
         result = dbtRunner().invoke(dbt_args)
         if args.export_dir and result.success:
             args.export_dir.mkdir(parents=True, exist_ok=True)
-            _export(cursor, "staging.stg__movies", args.export_dir / "stg__movies.json")
-            _export(cursor, "marts.mart__genre_roi", args.export_dir / "mart__genre_roi.json")
+            for relation in EXPORTED_RELATIONS:
+                _export(cursor, relation, args.export_dir / f"{relation.split('.')[-1]}.json")
         connection.close()
     if result.exception is not None:
         print(f"fakesnow-dbt: dbt raised {result.exception!r}", file=sys.stderr)

@@ -147,3 +147,51 @@
 {% macro snowflake__regexp_full_match(text, pattern) -%}
     regexp_like({{ text }}, '{{ pattern }}')
 {%- endmacro %}
+
+{#-
+    json_kind(column, key=none): what the JSON value under `key` (or the whole value) is: 'object',
+    'array', 'string', 'number', 'boolean' or 'null' (JSON null); SQL NULL when the key is missing.
+-#}
+{% macro json_kind(column, key=none) -%}
+    {{ return(adapter.dispatch('json_kind')(column, key)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_kind(column, key) -%}
+    case json_type({{ column }}{{ ", '$." ~ key ~ "'" if key }})
+        when 'OBJECT' then 'object'
+        when 'ARRAY' then 'array'
+        when 'VARCHAR' then 'string'
+        when 'BOOLEAN' then 'boolean'
+        when 'NULL' then 'null'
+        when 'BIGINT' then 'number'
+        when 'UBIGINT' then 'number'
+        when 'DOUBLE' then 'number'
+    end
+{%- endmacro %}
+
+{#- Snowflake: TYPEOF is not emulated by fakesnow, so the kind is read off the value's JSON text. -#}
+{% macro snowflake__json_kind(column, key) -%}
+    {%- set first = "left(to_json(" ~ column ~ ("['" ~ key ~ "']" if key else "") ~ "), 1)" -%}
+    case
+        when {{ first }} = '{' then 'object'
+        when {{ first }} = '[' then 'array'
+        when {{ first }} = '"' then 'string'
+        when {{ first }} in ('t', 'f') then 'boolean'
+        when {{ first }} = 'n' then 'null'
+        when {{ first }} is not null then 'number'
+    end
+{%- endmacro %}
+
+{#- json_value_text(column, key=none): the JSON text of the value under `key` (or of the whole value). -#}
+{% macro json_value_text(column, key=none) -%}
+    {{ return(adapter.dispatch('json_value_text')(column, key)) }}
+{%- endmacro %}
+
+{#- Minified, as Snowflake's TO_JSON writes it. -#}
+{% macro duckdb__json_value_text(column, key) -%}
+    cast(json_extract({{ column }}, '{{ '$.' ~ key if key else '$' }}') as varchar)
+{%- endmacro %}
+
+{% macro snowflake__json_value_text(column, key) -%}
+    to_json({{ column }}{{ "['" ~ key ~ "']" if key }})
+{%- endmacro %}

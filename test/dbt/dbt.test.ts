@@ -11,7 +11,7 @@ import { assertMatchesGolden } from "../support/golden";
 import {
   goldenMart,
   goldenStaging,
-  goldenUnreadable,
+  goldenIssues,
   loadRawIntoDuckDb,
   readRawFixture,
   type RawRow,
@@ -102,35 +102,55 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, "utf8")) as T;
 }
 
+/** The warn-severity tests on stg__raw_movie_issues, by name, with the golden issues each counts. */
+const ISSUE_WARNINGS: Record<string, (issue: Record<string, unknown>) => boolean> = {
+  raw_records_left_out: (issue) => issue.action === "left_out",
+  raw_values_set_to_null: (issue) => issue.action !== "left_out",
+};
+
 /**
- * Every model, data test and unit test succeeded, except the source's `json_field_castable`
- * tests: each of those warns with exactly the golden number of raw rows whose value cannot be read,
- * and passes when there are none. Returns how many tests warned.
+ * Every model, data test and unit test succeeded, except the two warnings on stg__raw_movie_issues:
+ * each warns with exactly the number of golden issues it counts. Returns how many tests warned.
  */
 function assertBuildResults(results: RunResults["results"], manifest: Manifest, engine: string): number {
-  const unreadable = goldenUnreadable();
   let warned = 0;
   for (const result of results) {
-    const metadata = manifest.nodes[result.unique_id]?.test_metadata;
-    if (metadata?.name !== "json_field_castable") {
+    const name = manifest.nodes[result.unique_id]?.name ?? "";
+    const counts = ISSUE_WARNINGS[name];
+    if (counts === undefined) {
       assert.ok(
         ["success", "pass"].includes(result.status),
         `${engine}: ${result.unique_id} is ${result.status}`,
       );
       continue;
     }
-    const key = String(metadata.kwargs.key);
-    const expected = unreadable[key];
-    assert.equal(typeof expected, "number", `golden unreadable_values.json has ${key}`);
-    assert.equal(result.status, expected ? "warn" : "pass", `${engine}: ${result.unique_id}`);
-    assert.equal(
-      result.failures,
-      expected,
-      `${engine}: ${result.unique_id} counts the unreadable ${key} values`,
-    );
-    if (expected) warned += 1;
+    const expected = goldenIssues().filter(counts).length;
+    assert.equal(result.status, expected > 0 ? "warn" : "pass", `${engine}: ${result.unique_id}`);
+    assert.equal(result.failures, expected, `${engine}: ${name} counts the golden issues`);
+    if (expected > 0) warned += 1;
   }
   return warned;
+}
+
+/** Compares issue rows (any engine) with the golden stg__raw_movie_issues. */
+function assertIssuesMatch(actual: Row[], engine: string): void {
+  const columns = ["source_file", "file_row_number", "field", "issue", "action", "raw_value"];
+  const normalised = actual
+    .map((row) =>
+      Object.fromEntries(
+        columns.map((column) => [
+          column,
+          column === "file_row_number" ? Number(row[column]) : (row[column] ?? null),
+        ]),
+      ),
+    )
+    .sort(
+      (a, b) =>
+        String(a.source_file).localeCompare(String(b.source_file)) ||
+        Number(a.file_row_number) - Number(b.file_row_number) ||
+        String(a.field ?? "").localeCompare(String(b.field ?? "")),
+    );
+  assert.deepEqual(normalised, goldenIssues(), `${engine}: stg__raw_movie_issues`);
 }
 
 /** Runs dbt with the state folder `work` (target and logs under work/dbt), returning its target folder. */
@@ -172,10 +192,9 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
     const results = readJson<RunResults>(build.result.runResultsPath).results;
     const notOk = results.filter((result) => !["success", "pass", "warn"].includes(result.status));
     assert.deepEqual(notOk, [], build.output.slice(-4000));
-    // The fixture's history holds malformed values and records without an id: the build stays
-    // green and the source's json_field_castable warnings count exactly those rows.
-    const warned = assertBuildResults(results, manifest, "duckdb");
-    assert.ok(warned >= 4, `malformed raw values are reported (${warned} warnings)`);
+    // The fixture's history holds malformed values and unusable records: the build stays green and
+    // the two warnings on stg__raw_movie_issues count them.
+    assert.equal(assertBuildResults(results, manifest, "duckdb"), 2, "both issue warnings fire");
 
     const ran = new Set(results.map((result) => result.unique_id));
     const expectedIds = [
@@ -191,7 +210,7 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
     );
     const count = (type: string) =>
       Object.values(manifest.nodes).filter((n) => n.resource_type === type).length;
-    assert.equal(count("model"), 2);
+    assert.equal(count("model"), 3);
     assert.ok(
       count("test") > 0 && Object.keys(manifest.unit_tests).length > 0,
       "the project has data and unit tests",
@@ -204,6 +223,11 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
   it("stg__movies holds the latest record of every movie with a financial figure, typed", async function () {
     const rows = await queryDuckDb(warehouse, "select * from staging.stg__movies");
     assertStagingMatches(rows, "duckdb");
+  });
+
+  it("stg__raw_movie_issues lists every problem of the raw records with its file and line", async function () {
+    const rows = await queryDuckDb(warehouse, "select * from staging.stg__raw_movie_issues");
+    assertIssuesMatch(rows, "duckdb");
   });
 
   it("stg__movies keeps the later line when one file holds a movie twice with one fetch time", async function () {
@@ -436,7 +460,7 @@ describe("dbt project on the snowflake target", function () {
     console.log(`      dbt compile (snowflake): ${(compile.result.durationMs / 1000).toFixed(1)} s`);
     const manifest = readJson<Manifest>(join(targetPath, "manifest.json"));
     const models = Object.values(manifest.nodes).filter((node) => node.resource_type === "model");
-    assert.equal(models.length, 2);
+    assert.equal(models.length, 3);
     for (const model of models) {
       const compiledPath = join(targetPath, "compiled", "tmdb_genre_roi", model.original_file_path);
       assert.ok(existsSync(compiledPath), `${model.name} compiled`);
@@ -516,7 +540,7 @@ describe("dbt project on the snowflake target", function () {
     console.log(`      dbt build on fakesnow: ${(run.result.durationMs / 1000).toFixed(1)} s`);
     const results = readJson<RunResults>(join(targetPath, "run_results.json")).results;
     const manifest = readJson<Manifest>(join(targetPath, "manifest.json"));
-    assert.ok(assertBuildResults(results, manifest, "fakesnow") >= 4, "fakesnow reports malformed values");
+    assert.equal(assertBuildResults(results, manifest, "fakesnow"), 2, "fakesnow reports the raw issues");
     for (const kind of ["model.", "test.", "unit_test."]) {
       assert.ok(
         results.some((result) => result.unique_id.startsWith(kind)),
@@ -524,6 +548,7 @@ describe("dbt project on the snowflake target", function () {
       );
     }
     assertStagingMatches(readJson<Row[]>(join(exportDir, "stg__movies.json")), "fakesnow");
+    assertIssuesMatch(readJson<Row[]>(join(exportDir, "stg__raw_movie_issues.json")), "fakesnow");
     assertMartMatches(readJson<Row[]>(join(exportDir, "mart__genre_roi.json")), "fakesnow");
   });
 });

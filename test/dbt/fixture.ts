@@ -1,7 +1,7 @@
 /**
  * The dbt suite's raw fixture (test/dbt/fixtures/raw: NDJSON laid out like the bucket) and its golden
- * files (test/dbt/fixtures/expected): what stg__movies and mart__genre_roi hold for that fixture, and
- * how many raw values each `json_field_castable` test counts. The golden files were computed once,
+ * files (test/dbt/fixtures/expected): what stg__movies, stg__raw_movie_issues and mart__genre_roi hold
+ * for that fixture. The golden files were computed once,
  * independently of the SQL, and reviewed by hand; a change of a model's rules changes them on purpose.
  */
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -100,7 +100,10 @@ export function goldenMart(): GoldenRow[] {
   return readGoldenCsv(join(FIXTURE_DIR, "expected", "mart__genre_roi.csv"));
 }
 
-/** Golden count of unreadable raw values per key checked by `json_field_castable`. */
-export function goldenUnreadable(): Record<string, number> {
-  return JSON.parse(expected("unreadable_values.json")) as Record<string, number>;
+/** Golden stg__raw_movie_issues: every problem of the fixture's raw records, by file and line. */
+export function goldenIssues(): Record<string, unknown>[] {
+  return expected("raw_movie_issues.jsonl")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }

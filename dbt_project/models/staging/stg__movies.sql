@@ -6,40 +6,37 @@ source as (
     select * from {{ source('raw', 'movies') }}
 ),
 
-{#- Each key's text is extracted once; the typed columns below are read from it. -#}
-texts as (
-    {{ json_text_columns('source', 'record', [
-        'id', 'title', 'release_date', 'original_language', 'status', 'budget', 'revenue',
-        'popularity', 'vote_average', 'vote_count', 'runtime', '_extracted_at',
-    ]) }}
+{#- Each field read and typed once (see macros/raw_movies.sql); malformed values are NULL here. -#}
+parsed as (
+    {{ parse_raw_movies('source') }}
 ),
 
+{#- Records with a left_out issue (no usable id or extraction time, not an object, genres not an
+    array) are listed by stg__raw_movie_issues instead; an earlier good record of the movie stays. -#}
 renamed as (
     select
-        {{ json_field_from_text('id_text', 'integer') }} as movie_id,
-        {{ json_field_from_text('title_text', 'text') }} as title,
-        {{ json_field_from_text('release_date_text', 'date') }} as release_date,
-        {{ json_field_from_text('original_language_text', 'text') }} as original_language,
-        {{ json_field_from_text('status_text', 'text') }} as status,
-        nullif({{ json_field_from_text('budget_text', 'integer') }}, 0) as budget,
-        nullif({{ json_field_from_text('revenue_text', 'integer') }}, 0) as revenue,
-        {{ json_field_from_text('popularity_text', 'float') }} as popularity,
-        {{ json_field_from_text('vote_average_text', 'float') }} as vote_average,
-        {{ json_field_from_text('vote_count_text', 'integer') }} as vote_count,
-        {{ json_field_from_text('runtime_text', 'integer') }} as runtime_minutes,
-        {{ json_field_from_text('_extracted_at_text', 'timestamp') }} as extracted_at,
+        movie_id,
+        title,
+        release_date,
+        original_language,
+        status,
+        nullif(budget, 0) as budget,
+        nullif(revenue, 0) as revenue,
+        popularity,
+        vote_average,
+        vote_count,
+        runtime_minutes,
+        extracted_at,
         loaded_at,
         source_file,
         file_row_number,
         record
-    from texts
+    from parsed
+    where {{ raw_movie_is_usable() }}
 ),
 
-{#- A record without a usable id cannot be attributed to a movie; the source's data test
-    json_field_castable on `id` counts such rows. -#}
 latest as (
     select * from renamed
-    where movie_id is not null
     qualify row_number() over (
         partition by movie_id
         order by
