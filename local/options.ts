@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { ExtractionSummary } from "../functions/extractor/extract";
 import type { TmdbCatalog } from "../servers/tmdbCatalog";
 import type { DbtRunResult } from "./dbt";
+import type { RawIssues } from "./report/issues";
 import type { Mart } from "./report/mart";
 import type { ReportFiles } from "./report/files";
 import type { LoadSummary, OnError } from "./snowpipe/loader";
@@ -90,6 +91,8 @@ export interface LocalStackResult {
   extraction: ExtractionSummary | null;
   load: LoadSummary;
   dbt: DbtRunResult;
+  /** Raw records the models left out or used without a value (stg__raw_movie_issues). */
+  rawIssues: RawIssues;
   mart: Mart;
   files: ReportFiles;
   durationMs: number;

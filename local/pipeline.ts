@@ -60,12 +60,12 @@ export async function runLocalStack(options: LocalStackOptions = {}): Promise<Lo
     await source?.close();
     if (loaded.synthetic && !description.includes("synthetic"))
       description += " (contains synthetic demo data)";
-    const dbt = await transform(context);
+    const { dbt, issues } = await transform(context);
     const { mart, files } = await answer(context, { synthetic: loaded.synthetic, source: description });
     context.write(`Done in ${context.progress.elapsed()}.`);
     return {
       ...{ synthetic: loaded.synthetic, source: description, extraction: landed?.extraction ?? null },
-      ...{ load: loaded.load, dbt, mart, files, durationMs: performance.now() - started },
+      ...{ load: loaded.load, dbt, rawIssues: issues, mart, files, durationMs: performance.now() - started },
     };
   } finally {
     await landed?.close().catch(() => undefined);

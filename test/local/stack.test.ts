@@ -360,39 +360,100 @@ describe("local stack (npm start)", function () {
 
   describe("errors", () => {
     it("names the failing dbt test, and leaves the loaded file recorded and the state unlocked", async () => {
+      // Prepare: a loaded file, then a raw row no pipe can write (the raw table's columns are never
+      // NULL): the source's not_null test on source_file fails the build.
       const dirs = await tempDirs();
       roots.push(dirs.root);
       const rawDir = join(dirs.root, "bucket-export");
       const key = "raw/movies/2026-05-01/movies_06-00-00.json";
-      const bad = {
-        ...buildDemoCatalog({ seed: 3, pages: 1 }).details.values().next().value,
-        budget: 10_000_000,
-        vote_average: 11,
-      };
+      const movie = buildDemoCatalog({ seed: 3, pages: 1 }).details.values().next().value;
       await mkdir(join(rawDir, "raw", "movies", "2026-05-01"), { recursive: true });
       await writeFile(
         join(rawDir, ...key.split("/")),
-        `${JSON.stringify({ ...bad, _extracted_at: "2026-05-01T06:00:00Z" })}\n`,
+        `${JSON.stringify({ ...movie, _extracted_at: "2026-05-01T06:00:00Z" })}\n`,
       );
-      const error = await runLocalStack({
-        ...dirs,
-        fromRaw: rawDir,
-        env: isolatedEnv(),
-        write: () => undefined,
-      }).then(
+      const databasePath = join(dirs.stateDir, "warehouse.duckdb");
+      const options = { ...dirs, fromRaw: rawDir, env: isolatedEnv(), write: () => undefined };
+      await runLocalStack(options);
+      const warehouse = await openWarehouse(databasePath);
+      try {
+        await warehouse.connection.run(`insert into raw.movies values ('{"id": 1}', null, 1, now())`);
+      } finally {
+        warehouse.close();
+      }
+
+      // Act
+      const error = await runLocalStack(options).then(
         () => assert.fail("the run should fail"),
         (reason: unknown) => reason,
       );
+
+      // Assess
       assert.ok(error instanceof LocalStackError);
       assert.equal(error.stage, "transform");
-      assert.match(error.message, /accepted_range/);
-      assert.match(error.message, /vote_average/);
+      assert.match(error.message, /not_null/);
+      assert.match(error.message, /source_file/);
       assert.equal(existsSync(join(dirs.stateDir, LOCK_FILE_NAME)), false);
-      const history = await query(
-        join(dirs.stateDir, "warehouse.duckdb"),
-        "select file_name from raw.load_history",
-      );
+      const history = await query(databasePath, "select file_name from raw.load_history");
       assert.deepEqual(history, [{ file_name: key }]);
+    });
+
+    it("never stops the answer for a malformed record: it is left out and listed with file and line, run after run", async () => {
+      // Prepare: 30 good lines and one record without an extraction time (a record the extractor
+      // never writes, but one a bucket can hold).
+      const dirs = await tempDirs();
+      roots.push(dirs.root);
+      const rawDir = join(dirs.root, "bucket-export");
+      const key = "raw/movies/2026-05-01/movies_06-00-00.json";
+      const good = [...buildDemoCatalog({ seed: 2, pages: 2 }).details.values()]
+        .filter(withFinancials)
+        .slice(0, 30)
+        .map((movie) => JSON.stringify({ ...movie, _extracted_at: "2026-05-01T06:00:03Z" }));
+      await mkdir(join(rawDir, "raw", "movies", "2026-05-01"), { recursive: true });
+      await writeFile(
+        join(rawDir, ...key.split("/")),
+        `${[...good, '{"id":602,"budget":1,"revenue":2}'].join("\n")}\n`,
+      );
+      const lines: string[] = [];
+      const options = {
+        ...dirs,
+        fromRaw: rawDir,
+        env: isolatedEnv(),
+        write: (line: string) => lines.push(line),
+      };
+
+      // Act: the run that loads the file, and the next one
+      const first = await runLocalStack(options);
+      const second = await runLocalStack(options);
+
+      // Assess
+      for (const result of [first, second]) {
+        assert.equal(result.rawIssues.byAction["left_out"], 1);
+        assert.deepEqual(
+          result.rawIssues.first.filter((issue) => issue.action === "left_out"),
+          [
+            {
+              sourceFile: key,
+              line: 31,
+              field: "_extracted_at",
+              issue: "missing",
+              action: "left_out",
+              rawValue: null,
+            },
+          ],
+        );
+      }
+      assert.equal(first.load.rowsLoaded, 31);
+      assert.deepEqual(second.mart, first.mart);
+      const [staged] = await query(
+        join(dirs.stateDir, "warehouse.duckdb"),
+        "select count(*)::integer as n, count(*) filter (where movie_id = 602)::integer as bad from staging.stg__movies",
+      );
+      assert.deepEqual(staged, { n: 30, bad: 0 });
+      assert.equal(
+        lines.filter((line) => line.includes(`${key}:31: _extracted_at missing: record left out`)).length,
+        2,
+      );
     });
 
     it("says which port is in use and how to choose another", async () => {
