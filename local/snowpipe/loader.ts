@@ -9,7 +9,7 @@ import {
   type HistoryEntry,
 } from "./history";
 import { MAX_ERRORS_KEPT_PER_FILE, parseNdjson, type LineError } from "./ndjson";
-import type { RawObject, RawSource } from "./sources";
+import type { RawObject, RawSource, SkippedEntry } from "./sources";
 import {
   createStage,
   JsonErrorReasons,
@@ -73,6 +73,8 @@ export interface LoadSummary {
   filesProcessed: number;
   filesAlreadyLoaded: number;
   filesChangedAfterLoad: number;
+  /** Entries under the raw prefix the source cannot load (e.g. a broken link), with the reason. */
+  filesSkipped: SkippedEntry[];
   /** Files with at least one bad line. */
   filesWithErrors: number;
   rowsLoaded: number;
@@ -118,7 +120,8 @@ export interface LoadOptions {
 export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
   const started = performance.now();
   const log = options.log ?? (() => undefined);
-  const objects = await options.source.list();
+  const { objects, skipped } = await options.source.list();
+  for (const entry of skipped) log(`warning: ${entry.key} is not loaded: ${entry.reason}`);
   const warehouse = await openWarehouse(options.databasePath);
   const batch = new FileBatch(warehouse.connection, options.onError ?? DEFAULT_ON_ERROR, log);
   try {
@@ -127,6 +130,7 @@ export async function loadRawFiles(options: LoadOptions): Promise<LoadSummary> {
     const summary = batch.summary;
     summary.source = options.source.description;
     summary.filesListed = objects.length;
+    summary.filesSkipped = skipped;
     const history = await readHistory(warehouse.connection);
     const pending = await newFiles(objects, history, summary, log);
     await loadFiles(pending, batch, Math.max(1, options.readAhead ?? 4), log);
@@ -247,6 +251,7 @@ class FileBatch {
     filesProcessed: 0,
     filesAlreadyLoaded: 0,
     filesChangedAfterLoad: 0,
+    filesSkipped: [],
     filesWithErrors: 0,
     rowsLoaded: 0,
     rowsRejected: 0,

@@ -1,4 +1,5 @@
 import { describeError } from "../../functions/extractor/errors";
+import { duplicateKey } from "./duplicateKeys";
 
 /**
  * Splits a raw NDJSON file into records, the first of the loader's two checks of each line (the
@@ -26,8 +27,9 @@ export interface ParsedFile {
 
 /**
  * Splits an NDJSON file into records. A line is a record when it parses as JSON (RFC 8259, by
- * `JSON.parse`); blank lines are skipped; anything else is an error with its line number. Invalid
- * UTF-8 is an error of the lines that contain it.
+ * `JSON.parse`) and no object in it repeats a key (as the production file format requires); blank
+ * lines are skipped; anything else is an error with its line number. Invalid UTF-8 is an error of
+ * the lines that contain it.
  */
 export function parseNdjson(key: string, content: Buffer): ParsedFile {
   const parsed: ParsedFile = { records: [], errors: [], errorCount: 0, rowsParsed: 0 };
@@ -50,6 +52,14 @@ export function parseNdjson(key: string, content: Buffer): ParsedFile {
       JSON.parse(text);
     } catch (error) {
       addError(lineNumber, `invalid JSON: ${describeError(error)}`);
+      continue;
+    }
+    const duplicate = duplicateKey(text);
+    if (duplicate !== undefined) {
+      addError(
+        lineNumber,
+        `duplicate key ${JSON.stringify(duplicate)}: Snowflake's JSON file format (ALLOW_DUPLICATE = FALSE) refuses the line`,
+      );
       continue;
     }
     parsed.records.push({ line: lineNumber, text });

@@ -21,12 +21,24 @@ export interface RawObject {
   read(): Promise<Buffer>;
 }
 
+/** A `.json` entry under the raw prefix that is not loaded, and why. */
+export interface SkippedEntry {
+  key: string;
+  reason: string;
+}
+
+/** What a source holds: the raw files, sorted by key, and the entries it cannot load. */
+export interface RawListing {
+  objects: RawObject[];
+  skipped: SkippedEntry[];
+}
+
 /** Where raw files come from: an S3-compatible bucket or a folder laid out like one. */
 export interface RawSource {
   /** Human-readable location, e.g. `s3://tmdb-roi-raw/raw/movies/`. */
   readonly description: string;
-  /** Lists the raw files, sorted by key. */
-  list(): Promise<RawObject[]>;
+  /** Lists the raw files. */
+  list(): Promise<RawListing>;
 }
 
 /** Raw files under `prefix` in an S3-compatible bucket, listed with ListObjectsV2. */
@@ -58,7 +70,7 @@ export function s3RawSource(options: { client: S3Client; bucket: string; prefix?
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token !== undefined);
-      return objects.sort((a, b) => compareKeys(a.key, b.key));
+      return { objects: objects.sort((a, b) => compareKeys(a.key, b.key)), skipped: [] };
     },
   };
 }
@@ -94,16 +106,55 @@ export function folderRawSource(options: { directory: string; prefix?: string })
         );
       }
       const objects: RawObject[] = [];
+      const skipped: SkippedEntry[] = [];
       for (const entry of await readdir(start, { recursive: true, withFileTypes: true })) {
-        if (!entry.isFile()) continue;
+        if (entry.isDirectory()) continue;
         const path = join(entry.parentPath, entry.name);
         const key = relative(root, path).split(sep).join("/");
-        if (!isRawFileKey(key)) continue;
+        const problem = await notAFile(path, entry.isSymbolicLink());
+        // A link to a folder hides every file in it (links to folders are not followed): reported
+        // whatever its name. Other entries matter only when their key is one the pipe would load.
+        if (problem?.folder || (problem !== undefined && isRawFileKey(key))) {
+          skipped.push({ key, reason: problem.reason });
+          continue;
+        }
+        if (problem !== undefined || !isRawFileKey(key)) continue;
         const info = await stat(path);
         objects.push({ key, size: info.size, read: () => readFile(path) });
       }
-      return objects.sort((a, b) => compareKeys(a.key, b.key));
+      const byKey = (a: { key: string }, b: { key: string }) => compareKeys(a.key, b.key);
+      return { objects: objects.sort(byKey), skipped: skipped.sort(byKey) };
     },
+  };
+}
+
+/**
+ * Why a folder entry cannot be loaded as a raw file, or undefined when it can: a symbolic link is
+ * followed to the file it points to (a bucket has no links, but a folder assembled by hand may).
+ */
+async function notAFile(
+  path: string,
+  symbolicLink: boolean,
+): Promise<{ reason: string; folder: boolean } | undefined> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    return {
+      reason: symbolicLink ? "a symbolic link to nothing (broken link)" : "cannot be read",
+      folder: false,
+    };
+  }
+  if (info.isFile()) return undefined;
+  if (info.isDirectory()) {
+    return {
+      reason: "a symbolic link to a folder, which is not followed: its files are not loaded",
+      folder: true,
+    };
+  }
+  return {
+    reason: `${symbolicLink ? "a symbolic link to " : ""}something that is not a regular file`,
+    folder: false,
   };
 }
 

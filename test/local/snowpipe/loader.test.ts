@@ -1,7 +1,7 @@
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadRawFiles } from "../../../local/snowpipe/loader";
@@ -242,6 +242,77 @@ describe("raw loader", () => {
       );
     });
 
+    it("rejects a line with a duplicate key, as Snowflake's JSON file format does, and loads the rest", async () => {
+      // Prepare: JavaScript keeps the last of two values, DuckDB the first; Snowflake refuses the line.
+      const key = "raw/movies/2026-05-01/movies_06-00-00.json";
+      await put(
+        key,
+        '{"id":1}\n{"id":2,"budget":1000,"budget":2000000}\n{"id":3,"genres":[{"id":1,"name":"A","name":"B"}]}\n',
+      );
+      const lines: string[] = [];
+
+      // Act
+      const summary = await loadRawFiles({
+        databasePath,
+        source: folderRawSource({ directory: bucketDir }),
+        log: (line) => lines.push(line),
+      });
+
+      // Assess
+      assert.deepEqual([summary.rowsLoaded, summary.rowsRejected], [1, 2]);
+      assert.deepEqual(
+        summary.files[0]?.errors.map((error) => [error.line, error.message.split(":")[0]]),
+        [
+          [2, 'duplicate key "budget"'],
+          [3, 'duplicate key "name"'],
+        ],
+      );
+      assert.ok(lines.some((line) => line.includes(`${key}:2: duplicate key "budget"`)));
+      const loaded = await rows(databasePath, "select record->>'$.id' as id from raw.movies");
+      assert.deepEqual(loaded, [{ id: "1" }]);
+    });
+
+    it("follows a symbolic link to a file, and reports links to folders and broken links instead of skipping them silently", async () => {
+      // Prepare
+      const elsewhere = join(root, "elsewhere");
+      await mkdir(join(elsewhere, "day"), { recursive: true });
+      await writeFile(join(elsewhere, "movies.json"), '{"id":7}\n');
+      await writeFile(join(elsewhere, "day", "movies_06-00-00.json"), '{"id":8}\n');
+      await put("raw/movies/2026-05-01/movies_06-00-00.json", '{"id":1}\n');
+      const day = join(bucketDir, "raw", "movies", "2026-05-01");
+      await symlink(join(elsewhere, "movies.json"), join(day, "linked.json"));
+      await symlink(join(elsewhere, "missing.json"), join(day, "broken.json"));
+      await symlink(join(elsewhere, "day"), join(bucketDir, "raw", "movies", "2026-05-02"));
+      const lines: string[] = [];
+
+      // Act
+      const summary = await loadRawFiles({
+        databasePath,
+        source: folderRawSource({ directory: bucketDir }),
+        log: (line) => lines.push(line),
+      });
+
+      // Assess
+      assert.deepEqual(
+        summary.files.map((file) => [file.key, file.rowsLoaded]),
+        [
+          ["raw/movies/2026-05-01/linked.json", 1],
+          ["raw/movies/2026-05-01/movies_06-00-00.json", 1],
+        ],
+      );
+      assert.deepEqual(summary.filesSkipped, [
+        { key: "raw/movies/2026-05-01/broken.json", reason: "a symbolic link to nothing (broken link)" },
+        {
+          key: "raw/movies/2026-05-02",
+          reason: "a symbolic link to a folder, which is not followed: its files are not loaded",
+        },
+      ]);
+      assert.ok(
+        lines.some((line) => line.startsWith("warning: raw/movies/2026-05-01/broken.json is not loaded")),
+      );
+      assert.ok(lines.some((line) => line.startsWith("warning: raw/movies/2026-05-02 is not loaded")));
+    });
+
     it("leaves no file half loaded or recorded when a load fails part-way, and the next load completes it", async () => {
       await put("raw/movies/2026-05-01/movies_06-00-00.json", '{"id":1}\n');
       await put("raw/movies/2026-05-02/movies_06-00-00.json", '{"id":2}\n');
@@ -249,10 +320,13 @@ describe("raw loader", () => {
       const failing = {
         description: "a bucket that fails on its second object",
         async list() {
-          const objects = await folder.list();
-          return objects.map((object, i) =>
-            i === 0 ? object : { ...object, read: () => Promise.reject(new Error("connection reset")) },
-          );
+          const { objects, skipped } = await folder.list();
+          return {
+            skipped,
+            objects: objects.map((object, i) =>
+              i === 0 ? object : { ...object, read: () => Promise.reject(new Error("connection reset")) },
+            ),
+          };
         },
       };
 
