@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { DEFAULT_RAW_PREFIX, TMDB_MAX_PAGE } from "../contract/pipeline";
 import { describeError } from "../functions/extractor/errors";
 import { DEMO_CATALOG_DEFAULT_PAGES } from "../servers/demoCatalog";
@@ -10,6 +10,7 @@ import {
   type LocalStackOptions,
   type LocalStackResult,
 } from "./options";
+import { ensureWritableFolder } from "./folders";
 import { Progress } from "./progress";
 import { folderRawSource } from "./snowpipe/sources";
 import { answer } from "./stages/answer";
@@ -37,6 +38,7 @@ export async function runLocalStack(options: LocalStackOptions = {}): Promise<Lo
   const context = stageContext(options);
   const fromRaw = options.fromRaw === undefined ? undefined : resolve(options.fromRaw);
   const started = performance.now();
+  await checkFolders(context);
   let lock;
   try {
     lock = acquireStateLock(context.stateDir);
@@ -86,6 +88,22 @@ function stageContext(options: LocalStackOptions): StageContext {
   const tmdbToken = options.fromRaw === undefined ? token : undefined;
   const progress = new Progress(options.fromRaw === undefined ? 5 : 3, write);
   return { options, env, write, progress, pages, tmdbToken, ...resolvePaths(options) };
+}
+
+/** Before any stage: the state, warehouse and output folders exist (or are created) and can be written. */
+async function checkFolders(context: StageContext): Promise<void> {
+  const folders: [string, string][] = [
+    [context.stateDir, "the state folder (TMDB_ROI_STATE_DIR)"],
+    [dirname(context.databasePath), "the warehouse's folder (TMDB_ROI_DUCKDB_PATH)"],
+    [context.outDir, "the output folder (--out)"],
+  ];
+  for (const [path, what] of folders) {
+    try {
+      await ensureWritableFolder(path, what);
+    } catch (error) {
+      throw new LocalStackError("options", describeError(error), { cause: error });
+    }
+  }
 }
 
 function announce(context: StageContext): void {

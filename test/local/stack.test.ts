@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
@@ -519,18 +519,47 @@ describe("local stack (npm start)", function () {
   });
 
   describe("command line", () => {
-    const start = (...args: string[]) =>
+    const cli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
       spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "local", "cli.ts"), ...args], {
         cwd: REPO_ROOT,
         encoding: "utf8",
-        env: isolatedEnv(),
+        env: { ...isolatedEnv(), ...env },
+        timeout: 60_000,
       });
+    const start = (...args: string[]) => cli(args);
 
     it("--help prints the options and exits 0", () => {
       const result = start("--help");
       assert.equal(result.status, 0, result.stderr);
       for (const option of ["--pages", "--from-raw", "--out", "--reset", "--help"])
         assert.ok(result.stdout.includes(option));
+    });
+
+    it("refuses an --out that names a file, or a state folder it cannot create, before any stage starts", () => {
+      // Prepare
+      const file = join(tmpdir(), `tmdb-roi-not-a-folder-${process.pid}`);
+      writeFileSync(file, "");
+      try {
+        // Act
+        const badOut = cli(["--out", file]);
+        const badState = cli([], { TMDB_ROI_STATE_DIR: "/proc/tmdb-genre-roi-test/state" });
+
+        // Assess
+        for (const result of [badOut, badState]) {
+          assert.equal(result.status, 2, result.stderr);
+          assert.doesNotMatch(result.stdout, /\[1\//, "no stage started");
+        }
+        assert.match(
+          badOut.stderr,
+          new RegExp(`the output folder \\(--out\\) ${file} exists and is not a folder`),
+        );
+        assert.match(
+          badState.stderr,
+          /cannot create the state folder \(TMDB_ROI_STATE_DIR\) \/proc\/tmdb-genre-roi-test\/state/,
+        );
+      } finally {
+        rmSync(file, { force: true });
+      }
     });
 
     it("rejects an invalid option value with exit code 2 and a message naming it", () => {
