@@ -73,6 +73,8 @@ export interface DbtRunResult {
   failures: DbtFailure[];
   /** Where run_results.json was read from. */
   runResultsPath: string;
+  /** DuckDB's message when another process held the warehouse file's lock. */
+  lockConflict?: string;
 }
 
 /** dbt exited non-zero; the message names each failing model or test. */
@@ -84,6 +86,12 @@ export class DbtError extends Error {
 }
 
 function describeDbtFailure(result: DbtRunResult): string {
+  if (result.lockConflict !== undefined) {
+    return (
+      `dbt could not open the warehouse: another process is using it (${result.lockConflict}); ` +
+      "wait for it to finish (e.g. an `npm run dbt` or a DuckDB session on the same file), then run again"
+    );
+  }
   if (result.failures.length === 0) {
     return `dbt exited with code ${result.exitCode} before running any model or test (see its output above; ${result.runResultsPath} has no failed node)`;
   }
@@ -152,7 +160,12 @@ export async function runDbt(options: DbtRunOptions): Promise<DbtRunResult> {
 
   // A run that fails before writing run_results.json must not be judged by an older file.
   rmSync(runResultsPath, { force: true });
-  const exitCode = await runScript(repoRoot, script, scriptArgs, env, options.onLine ?? (() => undefined));
+  let lockConflict: string | undefined;
+  const exitCode = await runScript(repoRoot, script, scriptArgs, env, (line) => {
+    if (lockConflict === undefined && DUCKDB_LOCK_CONFLICT.test(line))
+      lockConflict = line.replace(/^.*?IO Error: /, "").trim();
+    options.onLine?.(line);
+  });
   const { counts, failures } = readRunResults(runResultsPath);
   const result: DbtRunResult = {
     exitCode,
@@ -160,27 +173,54 @@ export async function runDbt(options: DbtRunOptions): Promise<DbtRunResult> {
     counts,
     failures,
     runResultsPath,
+    ...(lockConflict === undefined ? {} : { lockConflict }),
   };
   if (exitCode !== 0) throw new DbtError(result);
   return result;
 }
 
-/** Runs `bash scripts/<script> <args>`, handing each output line to `onLine`; resolves with the exit code. */
+/** The dbt target an invocation uses: `--target`/`-t`, else DBT_TARGET, else the profile's default (local). */
+export function dbtTarget(args: readonly string[], env: NodeJS.ProcessEnv): string {
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] ?? "";
+    if ((arg === "--target" || arg === "-t") && args[i + 1] !== undefined) return args[i + 1] as string;
+    if (arg.startsWith("--target=")) return arg.slice("--target=".length);
+  }
+  return env["DBT_TARGET"] || "local";
+}
+
+/** DuckDB's error when another process holds a database file's lock. */
+const DUCKDB_LOCK_CONFLICT = /Could not set lock on file/;
+
+/**
+ * Runs the project's dbt (scripts/dbt.sh) on the terminal: its output and colours as dbt writes
+ * them, dbt's own target folder. Resolves with dbt's exit code.
+ */
+export function runDbtOnTerminal(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  return runScript(REPO_ROOT, "dbt.sh", args, env, "inherit");
+}
+
+/**
+ * Runs `bash scripts/<script> <args>`, handing each output line to `onLine` (or leaving the
+ * terminal to the child); resolves with the exit code.
+ */
 function runScript(
   repoRoot: string,
   script: string,
   args: string[],
   env: NodeJS.ProcessEnv,
-  onLine: (line: string) => void,
+  onLine: ((line: string) => void) | "inherit",
 ): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const child = spawn("bash", [join(repoRoot, "scripts", script), ...args], {
       cwd: repoRoot,
       env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: onLine === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
     });
-    forwardLines(child.stdout, onLine);
-    forwardLines(child.stderr, onLine);
+    if (onLine !== "inherit" && child.stdout && child.stderr) {
+      forwardLines(child.stdout, onLine);
+      forwardLines(child.stderr, onLine);
+    }
     child.on("error", (error) =>
       reject(new Error(`cannot start dbt (bash scripts/${script}): ${error.message}`)),
     );

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DbtError, readRunResults } from "../../local/dbt";
+import { spawnSync } from "node:child_process";
+import { dbtTarget, DbtError, readRunResults, runDbt } from "../../local/dbt";
+import { REPO_ROOT } from "../../local/options";
+import { openWarehouse } from "../../local/snowpipe/warehouse";
+import { acquireStateLock } from "../../local/stateLock";
 
 describe("dbt runner", () => {
   let dir: string;
@@ -72,5 +76,67 @@ describe("dbt runner", () => {
     const { counts, failures } = readRunResults(join(dir, "missing.json"));
     const error = new DbtError({ exitCode: 2, durationMs: 1, counts, failures, runResultsPath: "x" });
     assert.match(error.message, /dbt exited with code 2 before running any model or test/);
+  });
+
+  it("says so when another process holds the warehouse, instead of a bare exit code", async function () {
+    // Prepare: this process holds the warehouse open for writing, as a running `npm start` would.
+    this.timeout(120_000);
+    const databasePath = join(dir, "held", "warehouse.duckdb");
+    const held = await openWarehouse(databasePath);
+
+    // Act
+    const error = await runDbt({
+      args: ["build", "--target", "local"],
+      stateDir: join(dir, "held"),
+      databasePath,
+    })
+      .then(
+        () => assert.fail("dbt should fail"),
+        (reason: unknown) => reason,
+      )
+      .finally(() => held.close());
+
+    // Assess
+    assert.ok(error instanceof DbtError);
+    assert.match(
+      error.message,
+      /^dbt could not open the warehouse: another process is using it \(Could not set lock on file/,
+    );
+    assert.match(error.message, /wait for it to finish/);
+  });
+
+  it("npm run dbt takes the state folder's lock on the local target, and refuses while a run holds it", function () {
+    // Prepare
+    this.timeout(120_000);
+    const stateDir = join(dir, "locked-state");
+    const lock = acquireStateLock(stateDir);
+    const dbt = (args: string[]) =>
+      spawnSync(process.execPath, ["--import", "tsx", join(REPO_ROOT, "local", "dbtCli.ts"), ...args], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        env: { ...process.env, TMDB_ROI_STATE_DIR: stateDir },
+        timeout: 60_000,
+      });
+    try {
+      // Act
+      const refused = dbt(["debug", "--target", "local"]);
+
+      // Assess
+      assert.equal(refused.status, 1);
+      assert.match(
+        refused.stderr,
+        new RegExp(`^npm run dbt: another local stack run \\(pid ${process.pid}, started `),
+      );
+    } finally {
+      lock.release();
+    }
+    assert.deepEqual(
+      [dbtTarget(["build"], {}), dbtTarget(["build", "-t", "snowflake"], {})],
+      ["local", "snowflake"],
+    );
+    assert.deepEqual(
+      [dbtTarget(["build", "--target=snowflake"], {}), dbtTarget(["build"], { DBT_TARGET: "snowflake" })],
+      ["snowflake", "snowflake"],
+    );
   });
 });
