@@ -6,6 +6,7 @@ import { parseArgs } from "node:util";
 import { TMDB_MAX_PAGE } from "../contract/pipeline";
 import { LocalStackError } from "./options";
 import { DEFAULT_PAGES, runLocalStack } from "./pipeline";
+import { printableLines } from "./terminal";
 
 const HELP = `Usage: npm start -- [options]
 
@@ -85,11 +86,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof LocalStackError) {
-      process.stderr.write(`\nnpm start failed at stage "${error.stage}": ${error.message}\n`);
+      process.stderr.write(
+        `\nnpm start failed at stage "${error.stage}": ${printableLines(error.message)}\n`,
+      );
       return error.stage === "options" ? 2 : 1;
     }
     process.stderr.write(
-      `\nnpm start failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      `\nnpm start failed: ${printableLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
     );
     return 1;
   }

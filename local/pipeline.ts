@@ -20,6 +20,7 @@ import { load } from "./stages/load";
 import { startSource, type Source } from "./stages/source";
 import { transform } from "./stages/transform";
 import { acquireStateLock } from "./stateLock";
+import { printableWriter } from "./terminal";
 
 /**
  * The local stack: the whole pipeline on one machine, with the production code paths, in five stages
@@ -79,7 +80,7 @@ export async function runLocalStack(options: LocalStackOptions = {}): Promise<Lo
 /** Checks the options and resolves what every stage reads. */
 function stageContext(options: LocalStackOptions): StageContext {
   const env = options.env ?? process.env;
-  const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));
+  const write = printableWriter(options.write ?? ((line: string) => void process.stdout.write(`${line}\n`)));
   const pages = options.pages ?? DEFAULT_PAGES;
   if (!Number.isInteger(pages) || pages < 1 || pages > TMDB_MAX_PAGE) {
     throw new LocalStackError("options", `--pages must be an integer in 1..${TMDB_MAX_PAGE}, got ${pages}`);

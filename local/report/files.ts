@@ -5,11 +5,19 @@ import { renderChartSvg } from "./chart";
 import { renderHtml } from "./html";
 import type { Mart, ReportContext } from "./mart";
 
-/** RFC 4180 CSV with a header row of the mart's column names. */
+/** A number written as text (a 64-bit integer the mart returns as a string, e.g. a negative total). */
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/**
+ * RFC 4180 CSV with a header row of the mart's column names. A text cell a spreadsheet would read
+ * as a formula (starting with =, +, -, @, a tab or a carriage return: CSV injection) gets a leading
+ * apostrophe, so it stays text; numbers are written as they are.
+ */
 export function toCsv(mart: Mart): string {
   const escape = (value: string | number | boolean | null): string => {
     if (value === null) return "";
-    const text = String(value);
+    const formula = typeof value === "string" && /^[=+\-@\t\r]/.test(value) && !NUMBER.test(value);
+    const text = formula ? `'${value}` : String(value);
     return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
   };
   const lines = [mart.columns.map(escape).join(",")];

@@ -1,3 +1,4 @@
+import { printable } from "../terminal";
 import { num, type MartRow, type ReportContext } from "./mart";
 
 /** How the report shows the mart's figures: ROI as signed percentages, money in K/M/B, the table's columns. */
@@ -29,7 +30,7 @@ export function formatUsd(value: number | null): string {
 /** Columns of the terminal and HTML tables: header, alignment, and the cell text of a mart row. */
 export const TABLE_COLUMNS: { header: string; align: "left" | "right"; cell: (row: MartRow) => string }[] = [
   { header: "#", align: "right", cell: (row) => String(row["portfolio_roi_rank"] ?? "") },
-  { header: "Genre", align: "left", cell: (row) => String(row["genre_name"] ?? "") },
+  { header: "Genre", align: "left", cell: (row) => printable(String(row["genre_name"] ?? "")) },
   { header: "Movies", align: "right", cell: (row) => String(row["total_movies"] ?? "") },
   { header: "Portfolio ROI", align: "right", cell: (row) => formatRoi(num(row, "portfolio_roi")) },
   { header: "Median ROI", align: "right", cell: (row) => formatRoi(num(row, "median_roi")) },

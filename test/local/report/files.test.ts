@@ -51,4 +51,30 @@ describe("report files", () => {
       await rm(outDir, { recursive: true, force: true });
     }
   });
+
+  it("keeps text a spreadsheet would run as a formula as text, and numbers as numbers", () => {
+    // Prepare: genre names as TMDB could send them
+    const names = ['=HYPERLINK("http://x","y")', "+1", "-cmd", "@SUM(A1)", "\tTab", "Drama"];
+    const hostile = {
+      columns: ["genre_name", "total_profit"],
+      rows: [
+        ...names.map((genre_name) => ({ genre_name, total_profit: -5 })),
+        { genre_name: "Big", total_profit: "-12345678901234567890" },
+      ],
+    };
+
+    // Act
+    const lines = toCsv(hostile).split("\r\n");
+
+    // Assess
+    assert.deepEqual(lines.slice(1, -1), [
+      `"'=HYPERLINK(""http://x"",""y"")",-5`,
+      "'+1,-5",
+      "'-cmd,-5",
+      "'@SUM(A1),-5",
+      "'\tTab,-5",
+      "Drama,-5",
+      "Big,-12345678901234567890",
+    ]);
+  });
 });

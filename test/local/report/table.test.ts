@@ -19,4 +19,22 @@ describe("terminal table", () => {
     const text = formatTerminalTable({ columns, rows: [] }, real);
     assert.match(text, /No genre has 10 movies with a known budget and revenue yet/);
   });
+
+  it("shows control characters in TMDB's text as visible escapes, so they cannot drive the terminal", () => {
+    // Prepare
+    const hostile = {
+      ...mart,
+      rows: [{ ...mart.rows[0], genre_name: "Horror\u001b]0;pwned\u0007\u001b[2J" }],
+    };
+
+    // Act
+    const table = formatTerminalTable(hostile, real);
+
+    // Assess
+    assert.ok(
+      !/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(table),
+      "no control character but line breaks",
+    );
+    assert.match(table, /Horror\\x1b\]0;pwned\\x07\\x1b\[2J/);
+  });
 });
