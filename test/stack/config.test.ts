@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { extractionSeconds } from "../../components/extractor";
-import { PROJECT, StackConfigError, parseStackConfig, publicKeyBody } from "../../stackConfig";
+import {
+  PROJECT,
+  StackConfigError,
+  bearerTokenProblem,
+  parseStackConfig,
+  publicKeyBody,
+} from "../../stackConfig";
 import {
   TEST_DBT_PUBLIC_KEY_PEM,
   TEST_TMDB_TOKEN,
@@ -136,6 +142,60 @@ describe("parseStackConfig", () => {
       /^tmdb-genre-roi:snowflakePrivateKey must be an unencrypted PKCS#8 PEM private key/,
     );
     assert.doesNotMatch(problems[0] as string, new RegExp(TEST_TMDB_TOKEN.slice(0, 20)));
+  });
+
+  it("refuses a TMDB token an HTTP header cannot carry, naming the character's kind and place, never the token", () => {
+    // Prepare
+    const planted = `${TEST_TMDB_TOKEN.slice(0, 36)}\n${TEST_TMDB_TOKEN.slice(36)}`;
+    const cases: [token: string, problem: string][] = [
+      [planted, "a line break (character 37)"],
+      [`${TEST_TMDB_TOKEN.slice(0, 9)}\r${TEST_TMDB_TOKEN.slice(9)}`, "a line break (character 10)"],
+      [`${TEST_TMDB_TOKEN.slice(0, 4)}\t${TEST_TMDB_TOKEN.slice(4)}`, "a control character (character 5)"],
+      [
+        `${TEST_TMDB_TOKEN.slice(0, 4)}\u0000${TEST_TMDB_TOKEN.slice(4)}`,
+        "a control character (character 5)",
+      ],
+      [`Bearer ${TEST_TMDB_TOKEN}`, "a space (character 7)"],
+      [`${TEST_TMDB_TOKEN}\u00e9`, `a non-ASCII character (character ${TEST_TMDB_TOKEN.length + 1})`],
+      [`${TEST_TMDB_TOKEN}\u20ac`, `a non-ASCII character (character ${TEST_TMDB_TOKEN.length + 1})`],
+      [`"${TEST_TMDB_TOKEN}"`, "a character a bearer token cannot hold (character 1)"],
+      [`ab=${TEST_TMDB_TOKEN}`, 'a character after "=" padding (character 4)'],
+    ];
+
+    // Act
+    const refused = cases.map(([token]) => {
+      try {
+        parseStackConfig(values({ tmdbApiToken: token }));
+        return "accepted";
+      } catch (error) {
+        assert.ok(error instanceof StackConfigError);
+        return error.message;
+      }
+    });
+
+    // Assess
+    refused.forEach((message, i) => {
+      const [token, problem] = cases[i] as [string, string];
+      assert.ok(
+        message.startsWith(`Invalid stack configuration:\n  - ${PROJECT}:tmdbApiToken contains ${problem}; `),
+        message,
+      );
+      assert.match(message, /it must be the API Read Access Token alone, on one line/);
+      for (const part of token.split(/[^A-Za-z0-9]+/).filter((p) => p.length >= 10))
+        assert.ok(!message.includes(part), `message ${i} echoes part of the token`);
+    });
+  });
+
+  it("accepts a TMDB read access token (a JWT) and drops the line break a paste leaves around it", () => {
+    // Prepare, Act
+    const pasted = parseStackConfig(values({ tmdbApiToken: `  ${TEST_TMDB_TOKEN}\r\n` }));
+    const padded = parseStackConfig(values({ tmdbApiToken: "abc-._~+/123==" }));
+
+    // Assess
+    assert.equal(pasted.tmdbApiToken, TEST_TMDB_TOKEN);
+    assert.equal(padded.tmdbApiToken, "abc-._~+/123==");
+    assert.equal(bearerTokenProblem(TEST_TMDB_TOKEN), undefined);
+    assert.match(String(bearerTokenProblem("==")), /^is only "=" padding/);
   });
 
   it("refuses an account identifier where only the account name belongs", () => {
