@@ -182,10 +182,16 @@ export const RAW_TABLE_DEFINITION = {
   comment: "TMDB movie details landed by the extractor, one row per NDJSON line",
 } as const satisfies Partial<snowflake.TableArgs>;
 
-/** The landed files' format: one JSON object per line, compression detected. */
+/**
+ * The landed files' format: one JSON object per line, compression detected. A line whose object repeats a key is
+ * refused (`ALLOW_DUPLICATE = FALSE`, Snowflake's default, stated so that it stays so): allowed, Snowflake would keep
+ * the key's last value and load the record silently. Refused, the line is skipped under `ON_ERROR = CONTINUE` and
+ * counted in COPY_HISTORY, like any line that is not JSON; the local stack's loader refuses it the same way.
+ */
 export const NDJSON_FILE_FORMAT = {
   formatType: "JSON",
   compression: "AUTO",
+  allowDuplicate: false,
   comment: "Newline-delimited JSON, one object per line",
 } as const satisfies Partial<snowflake.FileFormatArgs>;
 

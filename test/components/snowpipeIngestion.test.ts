@@ -340,7 +340,7 @@ describe("SnowpipeIngestion", () => {
         assert.equal(name.split(".").length, 3, `${name} is database.schema.object`);
     });
 
-    it("stages the raw prefix through the integration, and leaves the NDJSON file format to the pipe's COPY", () => {
+    it("stages the raw prefix through the integration; the pipe's COPY names the NDJSON format, which refuses repeated keys", () => {
       // Prepare
       const stage = dev.one(T.stage);
       const format = dev.one(T.fileFormat);
@@ -362,8 +362,9 @@ describe("SnowpipeIngestion", () => {
           format.inputs["schema"],
           format.inputs["name"],
           format.inputs["formatType"],
+          format.inputs["allowDuplicate"],
         ],
-        ["TMDB_ROI_DEV", "RAW", "NDJSON", "JSON"],
+        ["TMDB_ROI_DEV", "RAW", "NDJSON", "JSON", false],
       );
       assert.match(
         String(pipe.inputs["copyStatement"]),
