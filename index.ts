@@ -71,10 +71,19 @@ const snowflakeProvider = new snowflake.Provider(
 );
 const onSnowflake = { providers: { snowflake: snowflakeProvider } };
 
-// Warehouse, database and schemas.
+// Warehouse, database and schemas; the warehouse's resource monitor is the administrator's (resourceMonitorSql).
 const warehouse = new SnowflakeDatabase(
   "warehouse",
-  { databaseName: names.database, warehouseName: names.warehouse, schemas: names.schemas },
+  {
+    databaseName: names.database,
+    warehouseName: names.warehouse,
+    schemas: names.schemas,
+    resourceMonitor: {
+      name: names.resourceMonitor,
+      monthlyCreditQuota: config.monthlyCreditQuota,
+      viewerRole: config.snowflakeRole,
+    },
+  },
   onSnowflake,
 );
 
@@ -132,5 +141,7 @@ export const pipeNotificationChannel = ingestion.notificationChannel;
 export const storageIntegration = ingestion.integration.name;
 export const snowflakeIamRoleArn = ingestion.role.arn;
 export const snowflakeWarehouse = warehouse.warehouse.name;
+export const snowflakeResourceMonitor = names.resourceMonitor;
+export const resourceMonitorSql = warehouse.resourceMonitorSql;
 export const transformerRole = transformer.role.name;
 export const dbtUser = transformer.user.name;

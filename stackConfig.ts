@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { scheduleExpressionProblem } from "./components/dailySchedule";
 import { pagesProblem, pagesWithinTimeoutProblem } from "./components/extractor";
+import { monthlyCreditQuotaProblem } from "./components/snowflakeDatabase";
 import { expirationOrderProblem, forceDestroyProblem, lifecycleOrderProblem } from "./components/rawLanding";
 import { prefixOverlapProblem } from "./contract/pipeline";
 
@@ -150,6 +151,7 @@ const schema = z
         }),
       ),
     // Trimmed (a pasted token often ends with a line break), then refused if an HTTP header cannot carry it.
+    monthlyCreditQuota: ruledInteger(monthlyCreditQuotaProblem),
     tmdbApiToken: requiredText().check(rule(bearerTokenProblem)),
     pages: ruledInteger(pagesProblem),
     scheduleExpression: requiredText().check(rule(scheduleExpressionProblem)),

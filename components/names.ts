@@ -1,7 +1,8 @@
 /**
- * Names of the per-stack objects. Account-level objects (Snowflake warehouse, database, integration, roles,
- * users; the IAM roles, the extractor function and its log group) carry the stack name so that several stacks share one AWS and one
- * Snowflake account without colliding. Snowflake names are UPPER_SNAKE: unquoted identifiers, no autonaming.
+ * Names of the per-stack objects. Account-level objects (Snowflake warehouse, its resource monitor, database,
+ * integration, roles, users; the IAM roles, the extractor function and its log group) carry the stack name so that
+ * several stacks share one AWS and one Snowflake account without colliding. Snowflake names are UPPER_SNAKE:
+ * unquoted identifiers, no autonaming.
  */
 
 /** The stack name as it appears in Snowflake names: upper-cased, every non-alphanumeric replaced by `_`. */
@@ -14,6 +15,8 @@ export function stackToken(stack: string): string {
 export interface SnowflakeNames {
   database: string;
   warehouse: string;
+  /** The warehouse's resource monitor, which an account administrator creates and assigns. */
+  resourceMonitor: string;
   storageIntegration: string;
   transformerRole: string;
   dbtUser: string;
@@ -30,6 +33,7 @@ export function snowflakeNames(stack: string): SnowflakeNames {
   return {
     database: prefix,
     warehouse: `${prefix}_WH`,
+    resourceMonitor: `${prefix}_MONITOR`,
     storageIntegration: `${prefix}_S3`,
     transformerRole: `${prefix}_TRANSFORMER`,
     dbtUser: `${prefix}_DBT`,

@@ -5,6 +5,9 @@
 -- storage integration, stage, pipe, transformer role, dbt user) is created by Pulumi, per stack, as this role,
 -- which therefore owns it and can grant on it: nobody runs Pulumi as ACCOUNTADMIN. Run it once per Snowflake
 -- account (all stacks share the deployer); running it again is harmless and updates the public key.
+-- Not here: each stack's resource monitor, which only ACCOUNTADMIN may create or assign to a warehouse. An account
+-- administrator runs the stack's `resourceMonitorSql` output after its first `pulumi up` (docs/deploying.md, "Cap
+-- the warehouse's credits").
 --
 -- Run as a user holding USERADMIN and SECURITYADMIN (e.g. an account administrator), with the Snowflake CLI:
 --

@@ -21,10 +21,18 @@ describe("names", () => {
 
     // Assess
     assert.deepEqual(
-      [names.database, names.warehouse, names.storageIntegration, names.transformerRole, names.dbtUser],
+      [
+        names.database,
+        names.warehouse,
+        names.resourceMonitor,
+        names.storageIntegration,
+        names.transformerRole,
+        names.dbtUser,
+      ],
       [
         "TMDB_ROI_FEATURE_X",
         "TMDB_ROI_FEATURE_X_WH",
+        "TMDB_ROI_FEATURE_X_MONITOR",
         "TMDB_ROI_FEATURE_X_S3",
         "TMDB_ROI_FEATURE_X_TRANSFORMER",
         "TMDB_ROI_FEATURE_X_DBT",

@@ -77,6 +77,21 @@ describe("parseStackConfig", () => {
     );
   });
 
+  it("takes the warehouse's monthly credit quota as a whole number from 1 to 1000", () => {
+    // Prepare, Act
+    const problems = ["0", "1001", "2.5", "ten"].map((quota) =>
+      problemsOf(values({ monthlyCreditQuota: quota })),
+    );
+
+    // Assess
+    assert.equal(parseStackConfig(values()).monthlyCreditQuota, 10);
+    assert.equal(parseStackConfig(values({ monthlyCreditQuota: "1000" })).monthlyCreditQuota, 1000);
+    assert.deepEqual(
+      problems.map((p) => p[0]?.replace(/ \(got .*\)$/, "")),
+      Array(4).fill(`${PROJECT}:monthlyCreditQuota must be a whole number of credits from 1 to 1000`),
+    );
+  });
+
   it("names a missing Snowflake account by its full key", () => {
     // Prepare, Act
     const problems = problemsOf(values({ snowflakeAccount: undefined }));

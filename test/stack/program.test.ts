@@ -39,6 +39,8 @@ describe("Stack program", function () {
         storageIntegration: "TMDB_ROI_DEV_S3",
         snowflakeIamRoleArn: pick(T.role, "arn", "ingestion"),
         snowflakeWarehouse: "TMDB_ROI_DEV_WH",
+        snowflakeResourceMonitor: "TMDB_ROI_DEV_MONITOR",
+        resourceMonitorSql: dev.outputs["resourceMonitorSql"],
         transformerRole: "TMDB_ROI_DEV_TRANSFORMER",
         dbtUser: "TMDB_ROI_DEV_DBT",
       });
@@ -90,6 +92,7 @@ describe("Stack program", function () {
           String(run.one(T.role, "extractor").inputs["name"]),
           String(run.one(T.fn).inputs["name"]),
           String(run.one(T.logGroup).inputs["name"]),
+          String(run.outputs["snowflakeResourceMonitor"]),
         ].sort();
 
       // Act
@@ -102,6 +105,7 @@ describe("Stack program", function () {
         [
           "TMDB_ROI_PROD",
           "TMDB_ROI_PROD_DBT",
+          "TMDB_ROI_PROD_MONITOR",
           "TMDB_ROI_PROD_S3",
           "TMDB_ROI_PROD_TRANSFORMER",
           "TMDB_ROI_PROD_WH",
@@ -121,9 +125,10 @@ describe("Stack program", function () {
   });
 
   describe("Configuration", () => {
-    it("takes the schedule, pages, retries, retention and concurrency from config", async () => {
+    it("takes the schedule, pages, retries, retention, concurrency and credit quota from config", async () => {
       // Prepare
       const config = validConfig({
+        monthlyCreditQuota: "40",
         scheduleExpression: "cron(30 4 ? * MON-FRI *)",
         pages: "40",
         extractorRetryAttempts: "0",
@@ -142,6 +147,10 @@ describe("Stack program", function () {
       assert.equal(run.one(T.invokeConfig).inputs["maximumRetryAttempts"], 0);
       assert.equal(run.one(T.logGroup).inputs["retentionInDays"], 90);
       assert.equal(run.one(T.fn).inputs["reservedConcurrentExecutions"], 2);
+      assert.match(
+        String(run.outputs["resourceMonitorSql"]),
+        /^CREATE RESOURCE MONITOR IF NOT EXISTS TMDB_ROI_STAGING_MONITOR WITH CREDIT_QUOTA = 40;$/m,
+      );
       assert.deepEqual(
         [
           run.one(T.subscription).inputs["protocol"],
