@@ -405,6 +405,38 @@ describe("dbt project configuration", function () {
     assert.match(error.output, /DBT_PROJECT_DIR/);
   });
 
+  it("fails the build when the published mart's shape changes: its contract is enforced", async function () {
+    // Prepare: a copy of the project whose mart returns total_movies as text
+    const martPath = join(projectCopy, "models", "marts", "mart__genre_roi.sql");
+    const sql = readFileSync(martPath, "utf8");
+    const changed = sql.replace(
+      /cast\(total_movies as \{\{ dbt\.type_bigint\(\) \}\}\) as total_movies/,
+      "cast(total_movies as varchar) as total_movies",
+    );
+    assert.notEqual(changed, sql, "the mart casts total_movies");
+    writeFileSync(martPath, changed);
+    mkdirSync(join(work, "contract"));
+    let error: unknown;
+
+    // Act
+    try {
+      await runProgram(
+        dbtBinary,
+        ["run", "--select", "+mart__genre_roi", "--project-dir", projectCopy, "--profiles-dir", projectCopy],
+        { env: bareEnv({ TMDB_ROI_STATE_DIR: join(work, "contract") }), cwd: elsewhere },
+      );
+    } catch (caught) {
+      error = caught;
+    } finally {
+      writeFileSync(martPath, sql);
+    }
+
+    // Assess
+    assert.ok(error instanceof CommandError, "dbt run fails");
+    assert.match(error.output, /contract/i);
+    assert.match(error.output, /total_movies/);
+  });
+
   it("unit-test fixtures write load and extraction times in ISO 8601 with an explicit offset", function () {
     const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
     const files = ["models/staging/_staging__models.yml", "models/marts/_marts__models.yml"];
