@@ -96,6 +96,18 @@ describe("Pulumi.yaml", () => {
 });
 
 describe("Stack config files", () => {
+  it("hold every value as a string, the way the CLI writes them, so that `pulumi stack init` leaves them as they are", () => {
+    // Prepare, Act
+    const notStrings = ["dev", "prod"].flatMap((stack) =>
+      Object.entries(stackFile(stack).config ?? {})
+        .filter(([, value]) => typeof value !== "string")
+        .map(([key, value]) => `Pulumi.${stack}.yaml ${key}: ${JSON.stringify(value)}`),
+    );
+
+    // Assess
+    assert.deepEqual(notStrings, []);
+  });
+
   it("set, together with the deploy walkthrough's required `config set`s, every key that has no default", () => {
     // Prepare
     const walkthrough = walkthroughRequiredKeys();
