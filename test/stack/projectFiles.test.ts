@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+// Type-checks the preload Pulumi.yaml names (a type-only import: nothing runs).
+import type {} from "../../sourceMaps";
 import { CONFIG_KEYS, PROJECT, SECRET_KEYS, parseStackConfig } from "../../stackConfig";
 import {
   TEST_DBT_PUBLIC_KEY_PEM,
@@ -37,8 +43,49 @@ describe("Pulumi.yaml", () => {
     assert.equal(project.name, PROJECT);
     assert.deepEqual(project.runtime, {
       name: "nodejs",
-      options: { typescript: false, nodeargs: "--import tsx" },
+      options: { typescript: false, nodeargs: "--import tsx --import ./sourceMaps.ts" },
     });
+  });
+
+  it("makes stack traces point at TypeScript lines, though the SDK's source-map-support replaces Node's formatter", function () {
+    // Prepare: a module whose compiled positions differ from its lines, run as the language host runs a program,
+    // `node <nodeargs> <the SDK's run entry>`, an entry that installs source-map-support before importing it
+    this.timeout(60_000);
+    const root = fileURLToPath(new URL("../../", import.meta.url));
+    const folder = mkdtempSync(join(tmpdir(), "source-maps-"));
+    const program = join(folder, "program.ts");
+    writeFileSync(join(folder, "package.json"), JSON.stringify({ type: "module" }));
+    writeFileSync(
+      program,
+      [
+        "interface Settings { pages: number }",
+        "const settings: Settings = { pages: 0 };",
+        "",
+        "export function validate(s: Settings): void {",
+        '  if (s.pages < 1) throw new Error("pages must be at least 1");',
+        "}",
+        "validate(settings);",
+      ].join("\n"),
+    );
+    const entry = [
+      'const { createRequire } = require("node:module");',
+      'createRequire(require.resolve("@pulumi/pulumi"))("source-map-support/register");',
+      `import(${JSON.stringify(pathToFileURL(program).href)}).catch((e) => process.stdout.write(e.stack));`,
+    ].join("\n");
+    const { nodeargs } = (projectFile() as unknown as { runtime: { options: { nodeargs: string } } }).runtime
+      .options;
+    const run = (args: string[]) =>
+      execFileSync(process.execPath, [...args, "-e", entry], { cwd: root, encoding: "utf8" });
+
+    // Act
+    const traced = run(nodeargs.split(" "));
+    const withoutPreload = run(["--enable-source-maps", "--import", "tsx"]);
+    rmSync(folder, { recursive: true, force: true });
+
+    // Assess
+    assert.match(traced, /at validate \(file:\/\/\S*\/program\.ts:5:26\)/);
+    assert.match(traced, /at \S*\/program\.ts:7:1\b/);
+    assert.doesNotMatch(withoutPreload, /program\.ts:5:/, "the failure this preload fixes");
   });
 
   it("declares exactly the keys the program reads, each with a type and a description", () => {
