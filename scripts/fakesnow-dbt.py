@@ -80,7 +80,12 @@ def _load_raw(cursor, rows_file: Path) -> int:
 
 
 # The models exported after a successful build, for comparison with the DuckDB build.
-EXPORTED_RELATIONS = ("staging.stg__movies", "staging.stg__raw_movie_issues", "marts.mart__genre_roi")
+EXPORTED_RELATIONS = (
+    "staging.stg__movies",
+    "staging.stg__raw_movie_issues",
+    "marts.mart__genre_roi",
+    "marts.mart__genre_roi_by_decade",
+)
 
 
 def _export(cursor, relation: str, target: Path) -> None:

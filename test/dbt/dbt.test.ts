@@ -7,10 +7,11 @@ import { parse as parseYaml } from "yaml";
 import { DbtError, runDbt } from "../../local/dbt";
 import { REPO_ROOT } from "../../local/options";
 import { CommandError, runProgram } from "../support/exec";
-import { assertMatchesGolden } from "../support/golden";
+import { assertMatchesGolden, readGoldenCsv } from "../support/golden";
 import {
   goldenMart,
   goldenStaging,
+  FIXTURE_DIR,
   goldenIssues,
   loadRawIntoDuckDb,
   readRawFixture,
@@ -20,7 +21,11 @@ import {
 const projectDir = join(REPO_ROOT, "dbt_project");
 /** Small enough that several fixture genres qualify and some do not (the golden mart is for 3). */
 const MIN_MOVIES_PER_GENRE = 3;
-const dbtVars = JSON.stringify({ min_movies_per_genre: MIN_MOVIES_PER_GENRE });
+/** The decade mart's cells need 2 movies here (the golden decade mart is for 2). */
+const dbtVars = JSON.stringify({
+  min_movies_per_genre: MIN_MOVIES_PER_GENRE,
+  min_movies_per_genre_decade: 2,
+});
 
 type Row = Record<string, unknown>;
 
@@ -31,6 +36,15 @@ function asNumberOrNull(value: unknown): number | null {
 /** Compares mart rows (any engine, snake_case columns) with the golden mart, column for column. */
 function assertMartMatches(actual: Row[], engine: string): void {
   assertMatchesGolden(actual, goldenMart(), { what: `${engine}: mart__genre_roi` });
+}
+
+/** Compares decade mart rows (any engine) with the golden decade mart. */
+function assertDecadeMartMatches(actual: Row[], engine: string): void {
+  const golden = readGoldenCsv(join(FIXTURE_DIR, "expected", "mart__genre_roi_by_decade.csv"));
+  assertMatchesGolden(actual, golden, {
+    what: `${engine}: mart__genre_roi_by_decade`,
+    key: ["genre_name", "release_decade"],
+  });
 }
 
 /** Compares staging rows (any engine) with the golden stg__movies. */
@@ -102,31 +116,33 @@ function readJson<T>(path: string): T {
   return JSON.parse(readFileSync(path, "utf8")) as T;
 }
 
-/** The warn-severity tests on stg__raw_movie_issues, by name, with the golden issues each counts. */
-const ISSUE_WARNINGS: Record<string, (issue: Record<string, unknown>) => boolean> = {
-  raw_records_left_out: (issue) => issue.action === "left_out",
-  raw_values_set_to_null: (issue) => issue.action !== "left_out",
+/** The warn-severity tests, by name, with the number of rows each must count for the fixture. */
+const WARNINGS: Record<string, () => number> = {
+  raw_records_left_out: () => goldenIssues().filter((issue) => issue.action === "left_out").length,
+  raw_values_set_to_null: () => goldenIssues().filter((issue) => issue.action !== "left_out").length,
+  movies_with_roi_without_release_date: () =>
+    goldenStaging().filter((movie) => movie.roi !== null && movie.release_date === null).length,
 };
 
 /**
- * Every model, data test and unit test succeeded, except the two warnings on stg__raw_movie_issues:
- * each warns with exactly the number of golden issues it counts. Returns how many tests warned.
+ * Every model, data test and unit test succeeded, except the warnings: each warns with exactly the
+ * number of rows it must count for the fixture. Returns how many tests warned.
  */
 function assertBuildResults(results: RunResults["results"], manifest: Manifest, engine: string): number {
   let warned = 0;
   for (const result of results) {
     const name = manifest.nodes[result.unique_id]?.name ?? "";
-    const counts = ISSUE_WARNINGS[name];
-    if (counts === undefined) {
+    const count = WARNINGS[name];
+    if (count === undefined) {
       assert.ok(
         ["success", "pass"].includes(result.status),
         `${engine}: ${result.unique_id} is ${result.status}`,
       );
       continue;
     }
-    const expected = goldenIssues().filter(counts).length;
+    const expected = count();
     assert.equal(result.status, expected > 0 ? "warn" : "pass", `${engine}: ${result.unique_id}`);
-    assert.equal(result.failures, expected, `${engine}: ${name} counts the golden issues`);
+    assert.equal(result.failures, expected, `${engine}: ${name} counts the fixture's rows`);
     if (expected > 0) warned += 1;
   }
   return warned;
@@ -194,7 +210,7 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
     assert.deepEqual(notOk, [], build.output.slice(-4000));
     // The fixture's history holds malformed values and unusable records: the build stays green and
     // the two warnings on stg__raw_movie_issues count them.
-    assert.equal(assertBuildResults(results, manifest, "duckdb"), 2, "both issue warnings fire");
+    assert.equal(assertBuildResults(results, manifest, "duckdb"), 3, "every warning fires");
 
     const ran = new Set(results.map((result) => result.unique_id));
     const expectedIds = [
@@ -210,7 +226,7 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
     );
     const count = (type: string) =>
       Object.values(manifest.nodes).filter((n) => n.resource_type === type).length;
-    assert.equal(count("model"), 3);
+    assert.equal(count("model"), 4);
     assert.ok(
       count("test") > 0 && Object.keys(manifest.unit_tests).length > 0,
       "the project has data and unit tests",
@@ -262,6 +278,11 @@ describe("dbt project on the local target (dbt-duckdb)", function () {
     );
     const totalMovies = rows.reduce((sum, row) => sum + Number(row.total_movies), 0);
     assert.ok(totalMovies > withRoi.length, "movies in several genres count once per genre");
+  });
+
+  it("mart__genre_roi_by_decade matches the golden decade mart: cells of enough movies, by release decade", async function () {
+    const rows = await queryDuckDb(warehouse, "select * from marts.mart__genre_roi_by_decade");
+    assertDecadeMartMatches(rows, "duckdb");
   });
 
   it("mart__genre_roi gives genres with equal figures the same rank", async function () {
@@ -492,7 +513,7 @@ describe("dbt project on the snowflake target", function () {
     console.log(`      dbt compile (snowflake): ${(compile.result.durationMs / 1000).toFixed(1)} s`);
     const manifest = readJson<Manifest>(join(targetPath, "manifest.json"));
     const models = Object.values(manifest.nodes).filter((node) => node.resource_type === "model");
-    assert.equal(models.length, 3);
+    assert.equal(models.length, 4);
     for (const model of models) {
       const compiledPath = join(targetPath, "compiled", "tmdb_genre_roi", model.original_file_path);
       assert.ok(existsSync(compiledPath), `${model.name} compiled`);
@@ -572,7 +593,7 @@ describe("dbt project on the snowflake target", function () {
     console.log(`      dbt build on fakesnow: ${(run.result.durationMs / 1000).toFixed(1)} s`);
     const results = readJson<RunResults>(join(targetPath, "run_results.json")).results;
     const manifest = readJson<Manifest>(join(targetPath, "manifest.json"));
-    assert.equal(assertBuildResults(results, manifest, "fakesnow"), 2, "fakesnow reports the raw issues");
+    assert.equal(assertBuildResults(results, manifest, "fakesnow"), 3, "fakesnow reports the same warnings");
     for (const kind of ["model.", "test.", "unit_test."]) {
       assert.ok(
         results.some((result) => result.unique_id.startsWith(kind)),
@@ -582,5 +603,6 @@ describe("dbt project on the snowflake target", function () {
     assertStagingMatches(readJson<Row[]>(join(exportDir, "stg__movies.json")), "fakesnow");
     assertIssuesMatch(readJson<Row[]>(join(exportDir, "stg__raw_movie_issues.json")), "fakesnow");
     assertMartMatches(readJson<Row[]>(join(exportDir, "mart__genre_roi.json")), "fakesnow");
+    assertDecadeMartMatches(readJson<Row[]>(join(exportDir, "mart__genre_roi_by_decade.json")), "fakesnow");
   });
 });

@@ -10,6 +10,8 @@ import { readFileSync } from "node:fs";
 export const ROUNDED_COLUMNS: ReadonlySet<string> = new Set([
   "avg_roi",
   "median_roi",
+  "median_roi_ci_low",
+  "median_roi_ci_high",
   "min_roi",
   "max_roi",
   "portfolio_roi",
@@ -33,25 +35,26 @@ export function readGoldenCsv(url: URL | string): GoldenRow[] {
 }
 
 /**
- * The actual rows are the golden ones: same keys (first column) in the same order when `ordered`,
- * same columns, same values.
+ * The actual rows are the golden ones: same keys (the `key` columns, by default the first) in the
+ * same order when `ordered`, same columns, same values.
  */
 export function assertMatchesGolden(
   actual: readonly Record<string, unknown>[],
   golden: readonly GoldenRow[],
-  options: { what: string; ordered?: boolean },
+  options: { what: string; ordered?: boolean; key?: string[] },
 ): void {
-  const key = Object.keys(golden[0] ?? {})[0] ?? "";
-  const keys = (rows: readonly Record<string, unknown>[]) => rows.map((row) => String(row[key]));
+  const keyColumns = options.key ?? [Object.keys(golden[0] ?? {})[0] ?? ""];
+  const keyOf = (row: Record<string, unknown>) => keyColumns.map((column) => String(row[column])).join("|");
+  const keys = (rows: readonly Record<string, unknown>[]) => rows.map(keyOf);
   if (options.ordered) assert.deepEqual(keys(actual), keys(golden), `${options.what}: rows in order`);
   else assert.deepEqual(keys(actual).sort(), keys(golden).sort(), `${options.what}: rows`);
   for (const want of golden) {
-    const row = actual.find((candidate) => String(candidate[key]) === want[key]) as Record<string, unknown>;
+    const row = actual.find((candidate) => keyOf(candidate) === keyOf(want)) as Record<string, unknown>;
     assert.deepEqual(Object.keys(row).sort(), Object.keys(want).sort(), `${options.what}: columns`);
     for (const [column, value] of Object.entries(want)) {
-      if (column === key) continue;
+      if (keyColumns.includes(column)) continue;
       const got = Number(row[column]);
-      const where = `${options.what}: ${String(want[key])}.${column} = ${got}, golden ${value}`;
+      const where = `${options.what}: ${keyOf(want)}.${column} = ${got}, golden ${value}`;
       if (ROUNDED_COLUMNS.has(column)) assert.ok(Math.abs(got - Number(value)) <= 1e-9, where);
       else assert.equal(got, value, where);
     }

@@ -12,20 +12,14 @@ movies_with_roi as (
     where roi is not null
 ),
 
-{#- distinct: a movie whose genres array repeats a name still counts once in that genre -#}
 movie_genres as (
-    select distinct
-        cast(genre.value as varchar) as genre_name,
-        movies_with_roi.movie_id,
-        movies_with_roi.budget,
-        movies_with_roi.revenue,
-        movies_with_roi.profit,
-        movies_with_roi.roi,
-        movies_with_roi.popularity,
-        movies_with_roi.vote_average,
-        movies_with_roi.vote_count
-    from movies_with_roi,
-        {{ explode_array('movies_with_roi', 'genre_names', 'genre') }}
+    {{ genre_movie_rows('movies_with_roi', [
+        'movie_id', 'budget', 'revenue', 'profit', 'roi', 'popularity', 'vote_average', 'vote_count',
+    ]) }}
+),
+
+median_intervals as (
+    {{ median_ci('movie_genres', ['genre_name'], 'roi') }}
 ),
 
 genre_totals as (
@@ -50,9 +44,13 @@ genre_totals as (
 
 genre_portfolios as (
     select
-        *,
-        {{ roi('total_revenue', 'total_budget') }} as portfolio_roi
+        genre_totals.*,
+        median_intervals.roi_ci_low as median_roi_ci_low,
+        median_intervals.roi_ci_high as median_roi_ci_high,
+        {{ roi('genre_totals.total_revenue', 'genre_totals.total_budget') }} as portfolio_roi
     from genre_totals
+    inner join median_intervals
+        on genre_totals.genre_name = median_intervals.genre_name
 ),
 
 ranked as (
@@ -70,6 +68,8 @@ final as (
         cast(total_movies as {{ dbt.type_bigint() }}) as total_movies,
         round(avg_roi, {{ digits }}) as avg_roi,
         round(median_roi, {{ digits }}) as median_roi,
+        round(median_roi_ci_low, {{ digits }}) as median_roi_ci_low,
+        round(median_roi_ci_high, {{ digits }}) as median_roi_ci_high,
         round(min_roi, {{ digits }}) as min_roi,
         round(max_roi, {{ digits }}) as max_roi,
         round(portfolio_roi, {{ digits }}) as portfolio_roi,
