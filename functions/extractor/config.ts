@@ -10,11 +10,15 @@ import { ConfigError } from "./errors";
 /** Extractor settings, read once from the environment by {@link loadConfig}. */
 export interface ExtractorConfig {
   /**
-   * TMDB API v3 base URL (`TMDB_API_BASE_URL`), without a trailing slash.
+   * TMDB API v3 base URL (`TMDB_API_BASE_URL`), without a trailing slash; never with credentials, a query string
+   * or a fragment (see {@link tmdbBaseUrlProblem}).
    * @default "https://api.themoviedb.org/3"
    */
   tmdbBaseUrl: string;
-  /** API Read Access Token (`TMDB_API_TOKEN`); set this or {@link tmdbSecretArn}. */
+  /**
+   * API Read Access Token (`TMDB_API_TOKEN`), checked by {@link tmdbTokenProblem}; set this or
+   * {@link tmdbSecretArn}.
+   */
   tmdbToken?: string;
   /** Secrets Manager secret whose SecretString is the token (`TMDB_SECRET_ARN`); read once per container. */
   tmdbSecretArn?: string;
@@ -85,8 +89,52 @@ export interface ExtractorConfig {
 /** Environment variables as Node exposes them. */
 export type Env = Record<string, string | undefined>;
 
+/** TMDB's API v3 base URL, the default of `TMDB_API_BASE_URL`. */
+export const DEFAULT_TMDB_BASE_URL = "https://api.themoviedb.org/3";
+
+/**
+ * Why `value` (surrounding whitespace aside, which is dropped) cannot be `TMDB_API_BASE_URL`, or undefined when it
+ * can: an http(s) URL with no user-info, query string or fragment (the token travels in a header, never in the URL).
+ * The answer never repeats the value, which may hold a credential.
+ */
+export function tmdbBaseUrlProblem(value: string): string | undefined {
+  const trimmed = value.trim();
+  // Checked before parsing: the URL parser silently drops tabs and line breaks.
+  if (/[\s\p{Cc}]/u.test(trimmed)) return "must not contain whitespace or control characters";
+  const url = URL.parse(trimmed);
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) return "must be an http(s) URL";
+  if (url.username !== "" || url.password !== "") {
+    return "must not contain credentials (user:password@) — pass the token in TMDB_API_TOKEN";
+  }
+  if (trimmed.includes("?")) {
+    return "must not contain a query string (?…) — pass the token in TMDB_API_TOKEN, not as api_key";
+  }
+  if (trimmed.includes("#")) return "must not contain a fragment (#…)";
+  return undefined;
+}
+
+/** What a TMDB API Read Access Token (a JWT) is made of: base64url segments joined by dots. */
+const TOKEN_CHARACTERS = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Why `token` (surrounding whitespace aside, which is dropped) cannot be sent as TMDB's Bearer token, or undefined
+ * when it can. A TMDB API Read Access Token is a JWT: one line of letters, digits, `-`, `_` and `.`. The answer
+ * names the problem and never repeats the token.
+ */
+export function tmdbTokenProblem(token: string): string | undefined {
+  const sent = token.trim();
+  if (sent === "") return "must not be empty";
+  if (TOKEN_CHARACTERS.test(sent)) return undefined;
+  const hint = "; a TMDB API Read Access Token is one line of letters, digits, '-', '_' and '.' (a JWT)";
+  if (/[\r\n]/.test(sent)) return `contains a line break${hint}`;
+  if (/\p{Cc}/u.test(sent)) return `contains a control character${hint}`;
+  if (/\s/.test(sent)) return `contains whitespace${hint}`;
+  if (/[^\x20-\x7e]/.test(sent)) return `contains a non-ASCII character${hint}`;
+  return `contains a character other than letters, digits, '-', '_' and '.'${hint}`;
+}
+
 const DEFAULTS = {
-  TMDB_API_BASE_URL: "https://api.themoviedb.org/3",
+  TMDB_API_BASE_URL: DEFAULT_TMDB_BASE_URL,
   RAW_PREFIX: DEFAULT_RAW_PREFIX,
   REJECT_PREFIX: DEFAULT_REJECT_PREFIX,
   TMDB_PAGES: 5,
@@ -118,7 +166,26 @@ const bucketName = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
   error: 'must be an S3 bucket name (3-63 lowercase letters, digits, "." or "-")',
 });
 
-const nonEmpty = z.string().trim().min(1, { error: "must not be empty" });
+/** Applies a `...Problem` rule (a pure function returning the problem or undefined) as a zod check. */
+const satisfying = (problem: (value: string) => string | undefined) =>
+  z.string().check((context) => {
+    const message = problem(context.value);
+    if (message !== undefined) context.issues.push({ code: "custom", message, input: context.value });
+  });
+
+const tmdbBaseUrlSchema = satisfying(tmdbBaseUrlProblem).transform((value) =>
+  value.trim().replace(/\/+$/, ""),
+);
+
+const tmdbTokenSchema = satisfying(tmdbTokenProblem).transform((value) => value.trim());
+
+/** Variables whose value a problem never repeats: the token, and URLs, which may carry credentials. */
+const NEVER_ECHOED = new Set([
+  "TMDB_API_TOKEN",
+  "TMDB_API_BASE_URL",
+  "AWS_ENDPOINT_URL_S3",
+  "AWS_ENDPOINT_URL",
+]);
 
 /** Validates one variable; records a problem naming it instead of throwing. */
 function read<T>(
@@ -136,7 +203,11 @@ function read<T>(
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  problems.push({ variable, message: `${issue?.message ?? "is invalid"} (got ${JSON.stringify(raw)})` });
+  const message = issue?.message ?? "is invalid";
+  problems.push({
+    variable,
+    message: NEVER_ECHOED.has(variable) ? message : `${message} (got ${JSON.stringify(raw)})`,
+  });
   return undefined;
 }
 
@@ -149,8 +220,8 @@ export function loadConfig(env: Env): ExtractorConfig {
   const r = <T>(variable: string, schema: z.ZodType<T>, fallback?: T) =>
     read(env, variable, schema, fallback, problems);
 
-  const tmdbBaseUrl = r("TMDB_API_BASE_URL", httpUrl, DEFAULTS.TMDB_API_BASE_URL);
-  const tmdbToken = r("TMDB_API_TOKEN", nonEmpty);
+  const tmdbBaseUrl = r("TMDB_API_BASE_URL", tmdbBaseUrlSchema, DEFAULTS.TMDB_API_BASE_URL);
+  const tmdbToken = r("TMDB_API_TOKEN", tmdbTokenSchema);
   const tmdbSecretArn = r(
     "TMDB_SECRET_ARN",
     z.string().regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, {

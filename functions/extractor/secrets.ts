@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import type { ExtractorConfig } from "./config";
+import { tmdbTokenProblem, type ExtractorConfig } from "./config";
 import { describeError, SecretError } from "./errors";
 
 const cache = new Map<string, Promise<string>>();
@@ -7,6 +7,8 @@ const cache = new Map<string, Promise<string>>();
 /**
  * The TMDB token: `tmdbToken` when set, else the SecretString of `tmdbSecretArn`, fetched once per
  * process (a Lambda container) and cached; a failed fetch is not cached, so the next run tries again.
+ * A SecretString that cannot be a Bearer token (see `tmdbTokenProblem`) fails with a message that names the
+ * secret and the problem, never the value.
  */
 export function resolveTmdbToken(
   config: Pick<ExtractorConfig, "tmdbToken" | "tmdbSecretArn" | "awsRegion">,
@@ -36,6 +38,8 @@ async function fetchSecret(arn: string, region: string): Promise<string> {
         "the SecretString is JSON; store the API Read Access Token itself as plain text",
       );
     }
+    const problem = tmdbTokenProblem(token);
+    if (problem !== undefined) throw new SecretError(arn, `the SecretString ${problem}`);
     return token;
   } catch (error) {
     if (error instanceof SecretError) throw error;

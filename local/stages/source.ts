@@ -1,6 +1,12 @@
 import { randomBytes } from "node:crypto";
+import {
+  DEFAULT_TMDB_BASE_URL,
+  tmdbBaseUrlProblem,
+  tmdbTokenProblem,
+} from "../../functions/extractor/config";
 import { buildDemoCatalog, DEMO_CATALOG_DEFAULT_PAGES } from "../../servers/demoCatalog";
 import { startTmdbServer, type TmdbServer } from "../../servers/tmdbServer";
+import { LocalStackError } from "../options";
 import { startServer, type StageContext } from "./context";
 
 /** Where the extractor gets its movies: the real TMDB API, or a local TMDB-compatible server. */
@@ -20,12 +26,15 @@ export interface Source {
 
 /**
  * Stage 1: the real TMDB API when a token is given, else a TMDB-compatible server on 127.0.0.1
- * serving the synthetic demo catalog (or the catalog given in the options).
+ * serving the synthetic demo catalog (or the catalog given in the options). The TMDB API's base URL and
+ * token are checked with the extractor's own rules before anything is printed: a URL carrying credentials
+ * is refused, never shown.
  */
 export async function startSource(context: StageContext): Promise<Source> {
   const { progress, pages, tmdbToken, env, options } = context;
   if (tmdbToken !== undefined) {
-    const baseUrl = env["TMDB_API_BASE_URL"] || "https://api.themoviedb.org/3";
+    const baseUrl = env["TMDB_API_BASE_URL"] || DEFAULT_TMDB_BASE_URL;
+    refuseUnsafeTmdbSettings(baseUrl, tmdbToken);
     progress.stage(`Source: the TMDB API at ${baseUrl} (TMDB_API_TOKEN is set)`);
     progress.done(`${pages} popular page(s) to extract`);
     const close = async () => undefined;
@@ -53,4 +62,12 @@ export async function startSource(context: StageContext): Promise<Source> {
     server,
     close: () => server.close(),
   };
+}
+
+/** Throws, naming the variable and never repeating its value, when the base URL or the token breaks the extractor's rules. */
+function refuseUnsafeTmdbSettings(baseUrl: string, token: string): void {
+  const urlProblem = tmdbBaseUrlProblem(baseUrl);
+  if (urlProblem !== undefined) throw new LocalStackError("source", `TMDB_API_BASE_URL ${urlProblem}`);
+  const tokenProblem = tmdbTokenProblem(token);
+  if (tokenProblem !== undefined) throw new LocalStackError("source", `TMDB_API_TOKEN ${tokenProblem}`);
 }

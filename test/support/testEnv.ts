@@ -3,10 +3,14 @@
  * S3 helpers tests need. Real HTTP on both sides; nothing is mocked.
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { mkdtemp, rm } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { BUNDLE_ENTRY_FILE, buildExtractorBundle } from "../../functions/bundle";
 import type { ExtractorConfig } from "../../functions/extractor/config";
+import type { ExtractionSummary } from "../../functions/extractor/extract";
 import type { TmdbCatalog } from "../../servers/tmdbCatalog";
 import { S3_SERVER_CREDENTIALS, startS3Server, type S3Server } from "../../servers/s3Server";
 import { startTmdbServer, type TmdbServer, type TmdbServerOptions } from "../../servers/tmdbServer";
@@ -17,6 +21,11 @@ export const TEST_BUCKET = "tmdb-raw-test";
 /** Options of {@link startTestEnv}: the TMDB server's options plus which buckets exist. */
 export interface TestEnvOptions extends Omit<TmdbServerOptions, "catalog" | "token"> {
   catalog: TmdbCatalog;
+  /**
+   * The token the TMDB server accepts, and the settings send.
+   * @default TEST_TOKEN
+   */
+  token?: string;
   /**
    * Buckets created on the S3 server.
    * @default [TEST_BUCKET]
@@ -51,9 +60,9 @@ export const FAST_SETTINGS = {
 } as const;
 
 export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
-  const { buckets = [TEST_BUCKET], ...tmdbOptions } = options;
+  const { buckets = [TEST_BUCKET], token = TEST_TOKEN, ...tmdbOptions } = options;
   const directory = await mkdtemp(join(tmpdir(), "tmdb-s3-"));
-  const tmdb = await startTmdbServer({ ...tmdbOptions, token: TEST_TOKEN });
+  const tmdb = await startTmdbServer({ ...tmdbOptions, token });
   const s3 = await startS3Server({ directory, buckets });
   const s3Client = new S3Client({
     region: "us-east-1",
@@ -64,7 +73,7 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
 
   const config = (overrides: Partial<ExtractorConfig> = {}): ExtractorConfig => ({
     tmdbBaseUrl: tmdb.baseUrl,
-    tmdbToken: TEST_TOKEN,
+    tmdbToken: token,
     rawBucket: TEST_BUCKET,
     rawPrefix: "raw/movies/",
     rejectPrefix: "rejects/movies/",
@@ -82,7 +91,7 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
     config,
     env: (overrides = {}) => ({
       TMDB_API_BASE_URL: tmdb.baseUrl,
-      TMDB_API_TOKEN: TEST_TOKEN,
+      TMDB_API_TOKEN: token,
       RAW_BUCKET: TEST_BUCKET,
       TMDB_PAGES: "5",
       TMDB_MAX_CONCURRENCY: String(FAST_SETTINGS.maxConcurrency),
@@ -135,4 +144,72 @@ export function parseNdjson(text: string): Record<string, unknown>[] {
         throw new Error(`line ${index + 1} is not JSON: ${(error as Error).message}`);
       }
     });
+}
+
+/** The extractor bundle (`index.mjs` and its map), written to a new temporary folder. */
+export async function writeExtractorBundle(): Promise<{ dir: string; remove(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), "extractor-bundle-"));
+  for (const [name, text] of Object.entries(buildExtractorBundle())) await writeFile(join(dir, name), text);
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** What one fresh container did: its output lines and, per invocation, the summary or the error. */
+export interface ContainerRun {
+  /** Lines written to standard output and standard error, which Lambda sends to the function's log group. */
+  lines: string[];
+  /** Per invocation, in order: the summary returned, or the error thrown. */
+  results: ({ summary: ExtractionSummary } | { error: { name: string; message: string } })[];
+  /** Milliseconds to import the bundle, and to import it and run every invocation. */
+  importMs: number;
+  totalMs: number;
+}
+
+/** Lambda-context fields a fresh container passes with each invocation (its request id is `request-<n>`). */
+export const TEST_LAMBDA_CONTEXT = {
+  functionName: "tmdb-extractor-test",
+  functionVersion: "$LATEST",
+  invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:tmdb-extractor-test",
+  memoryLimitInMB: "512",
+  logGroupName: "/aws/lambda/tmdb-extractor-test",
+  logStreamName: "2026/01/01/[$LATEST]test",
+} as const;
+
+/**
+ * Imports the bundle in `dir` in a fresh Node process, as Lambda's runtime does in a new on-demand container, and
+ * invokes its handler once per event with a Lambda context (request ids `request-1`, `request-2`, ...).
+ * @param vars the container's whole environment, besides PATH and `AWS_LAMBDA_INITIALIZATION_TYPE=on-demand`
+ */
+export async function runInFreshContainer(
+  dir: string,
+  vars: Record<string, string>,
+  events: unknown[],
+): Promise<ContainerRun> {
+  const resultFile = join(dir, `results-${process.hrtime.bigint()}.json`);
+  const script = `
+    const { writeFileSync } = await import("node:fs");
+    const t0 = performance.now();
+    const { handler } = await import(${JSON.stringify(pathToFileURL(join(dir, BUNDLE_ENTRY_FILE)).href)});
+    const importMs = performance.now() - t0;
+    const results = [];
+    for (const [i, event] of ${JSON.stringify(events)}.entries()) {
+      const context = { ...${JSON.stringify(TEST_LAMBDA_CONTEXT)}, awsRequestId: "request-" + (i + 1),
+        callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 60000, done() {}, fail() {}, succeed() {} };
+      try { results.push({ summary: await handler(event, context) }); }
+      catch (error) { results.push({ error: { name: error.name, message: error.message } }); }
+    }
+    writeFileSync(${JSON.stringify(resultFile)}, JSON.stringify({ results, importMs, totalMs: performance.now() - t0 }));`;
+  const env = { PATH: process.env["PATH"] ?? "", AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand", ...vars };
+  const { stdout, stderr } = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) => {
+    execFile(
+      process.execPath,
+      ["--enable-source-maps", "--input-type=module", "-e", script],
+      { env, maxBuffer: 64 * 1024 * 1024 },
+      (error, out, err) =>
+        error ? reject(new Error(`${error.message}\n${err}`)) : resolve({ stdout: out, stderr: err }),
+    );
+  });
+  const outcome = JSON.parse(await readFile(resultFile, "utf8")) as Omit<ContainerRun, "lines">;
+  await rm(resultFile, { force: true });
+  const lines = `${stdout}${stderr}`.split("\n").filter((line) => line !== "");
+  return { lines, ...outcome };
 }

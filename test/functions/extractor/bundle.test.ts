@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
@@ -9,7 +8,13 @@ import { BUNDLE_ENTRY_FILE, buildExtractorBundle } from "../../../functions/bund
 import type { ExtractionSummary } from "../../../functions/extractor/extract";
 import { buildCatalog, movieRange } from "../../support/catalog";
 import { startSecretsServer, type SecretsServer } from "../../support/secretsServer";
-import { parseNdjson, startTestEnv, TEST_TOKEN, type TestEnv } from "../../support/testEnv";
+import {
+  parseNdjson,
+  startTestEnv,
+  TEST_TOKEN,
+  writeExtractorBundle,
+  type TestEnv,
+} from "../../support/testEnv";
 
 type Handler = (event: unknown) => Promise<ExtractionSummary>;
 
@@ -18,9 +23,12 @@ const MAX_BUNDLE_BYTES = 1.5 * 1024 * 1024;
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:tmdb-token-AbCdEf";
 const JSON_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:tmdb-json-AbCdEf";
 const MISSING_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:missing-AbCdEf";
+const TWO_LINE_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:tmdb-two-lines-AbCdEf";
+const TWO_LINE_TOKEN = `${TEST_TOKEN}\r\nX-Injected: planted-header-value`;
 
 describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
   let dir: string;
+  let removeBundle: () => Promise<void>;
   let env: TestEnv;
   let secrets: SecretsServer;
   let savedEnv: NodeJS.ProcessEnv;
@@ -37,20 +45,18 @@ describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
 
   before(async () => {
     savedEnv = process.env;
-    dir = await mkdtemp(join(tmpdir(), "extractor-bundle-"));
-    const files = buildExtractorBundle();
-    for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+    ({ dir, remove: removeBundle } = await writeExtractorBundle());
     env = await startTestEnv({ catalog: buildCatalog(movieRange(60, 500)) });
     secrets = await startSecretsServer({
       [SECRET_ARN]: `${TEST_TOKEN}\n`,
       [JSON_SECRET_ARN]: JSON.stringify({ token: TEST_TOKEN }),
+      [TWO_LINE_SECRET_ARN]: TWO_LINE_TOKEN,
     });
   });
 
   after(async () => {
     process.env = savedEnv;
-    await Promise.allSettled([env.close(), secrets.close()]);
-    await rm(dir, { recursive: true, force: true });
+    await Promise.allSettled([env.close(), secrets.close(), removeBundle()]);
   });
 
   afterEach(() => {
@@ -109,10 +115,14 @@ describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
     assert.deepEqual(secrets.calls, [SECRET_ARN], "the secret is fetched once per container");
   });
 
-  it("fails with a clear message when the secret is missing or holds JSON", async () => {
+  it("fails with a clear message when the secret is missing, holds JSON or a line break, never repeating it", async () => {
     for (const [arn, message] of [
       [MISSING_SECRET_ARN, /TMDB_SECRET_ARN\) failed: Secrets Manager can't find the specified secret/],
       [JSON_SECRET_ARN, /the SecretString is JSON; store the API Read Access Token itself as plain text/],
+      [
+        TWO_LINE_SECRET_ARN,
+        /^Reading the TMDB token from secret arn:aws:secretsmanager:us-east-1:123456789012:secret:tmdb-two-lines-AbCdEf \(TMDB_SECRET_ARN\) failed: the SecretString contains a line break; /,
+      ],
     ] as const) {
       const vars = env.env({
         TMDB_API_TOKEN: "",
@@ -122,7 +132,11 @@ describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
       const { handler } = await coldStart(vars);
       await assert.rejects(
         handler({}),
-        (error: Error) => error.name === "SecretError" && message.test(error.message),
+        (error: Error) =>
+          error.name === "SecretError" &&
+          message.test(error.message) &&
+          !error.message.includes(TEST_TOKEN) &&
+          !error.message.includes("planted-header-value"),
       );
     }
   });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loadConfig } from "../../../functions/extractor/config";
+import { loadConfig, tmdbBaseUrlProblem, tmdbTokenProblem } from "../../../functions/extractor/config";
 import { ConfigError } from "../../../functions/extractor/errors";
 import { objectKey, toNdjson } from "../../../functions/extractor/landing";
 
@@ -131,6 +131,77 @@ describe("loadConfig", () => {
       assert.match(error.message, message);
     });
   }
+
+  describe("the TMDB token and base URL, which are never repeated in a problem", () => {
+    const PLANTED = "planted-secret";
+    const badTokens: [string, string, RegExp][] = [
+      ["a line feed", `eyJhbGciOiJIUzI1NiJ9.${PLANTED}\nX-Injected: ${PLANTED}`, /contains a line break/],
+      ["a carriage return", `eyJhbGciOiJIUzI1NiJ9.${PLANTED}\r${PLANTED}`, /contains a line break/],
+      ["CRLF", `${PLANTED}\r\n${PLANTED}`, /contains a line break/],
+      ["a NUL", `${PLANTED}\u0000${PLANTED}`, /contains a control character/],
+      ["a tab", `${PLANTED}\t${PLANTED}`, /contains a control character/],
+      ["a space", `Bearer ${PLANTED}`, /contains whitespace/],
+      ["a non-ASCII letter", `${PLANTED}é`, /contains a non-ASCII character/],
+      ["a quote", `${PLANTED}"`, /contains a character other than letters, digits, '-', '_' and '\.'/],
+      ["only whitespace", "   ", /must not be empty/],
+    ];
+    for (const [what, token, message] of badTokens) {
+      it(`refuses a token with ${what}, naming TMDB_API_TOKEN and the problem only`, () => {
+        const error = configError({ ...MINIMAL, TMDB_API_TOKEN: token });
+        assert.match(error.message, new RegExp(`TMDB_API_TOKEN ${message.source}`));
+        assert.deepEqual(error.variables, ["TMDB_API_TOKEN"]);
+        assert.ok(!error.message.includes(PLANTED), error.message);
+        assert.doesNotMatch(error.message, /\(got /);
+      });
+    }
+
+    it("takes a JWT as it is, without the whitespace around it", () => {
+      const jwt = "eyJhbGciOiJIUzI1NiJ9.eyJhdWQiOiJhYmMiLCJzY29wZXMiOlsiYXBpX3JlYWQiXX0.c2lnbmF0dXJlXy0";
+      assert.equal(loadConfig({ ...MINIMAL, TMDB_API_TOKEN: ` ${jwt}\n` }).tmdbToken, jwt);
+      assert.equal(tmdbTokenProblem(jwt), undefined);
+    });
+
+    const badUrls: [string, string, RegExp][] = [
+      [
+        "user and password",
+        `http://user:${PLANTED}@127.0.0.1:9999/3`,
+        /must not contain credentials \(user:password@\)/,
+      ],
+      ["a user", `https://${PLANTED}@api.themoviedb.org/3`, /must not contain credentials/],
+      [
+        "an api_key query",
+        `https://api.themoviedb.org/3?api_key=${PLANTED}`,
+        /must not contain a query string/,
+      ],
+      ["a fragment", `https://api.themoviedb.org/3#${PLANTED}`, /must not contain a fragment/],
+      [
+        "a line break",
+        `https://api.themoviedb.org/3\n${PLANTED}`,
+        /must not contain whitespace or control characters/,
+      ],
+      ["another scheme, with credentials", `ftp://user:${PLANTED}@example.com/3`, /must be an http\(s\) URL/],
+    ];
+    for (const [what, url, message] of badUrls) {
+      it(`refuses a base URL with ${what}, never repeating it`, () => {
+        const error = configError({ ...MINIMAL, TMDB_API_BASE_URL: url });
+        assert.match(error.message, new RegExp(`TMDB_API_BASE_URL ${message.source}`));
+        assert.ok(!error.message.includes(PLANTED), error.message);
+        assert.doesNotMatch(error.message, /\(got /);
+      });
+    }
+
+    it("says where the token goes instead of the URL", () => {
+      assert.equal(
+        tmdbBaseUrlProblem("http://user:pw@localhost/3"),
+        "must not contain credentials (user:password@) — pass the token in TMDB_API_TOKEN",
+      );
+      assert.match(
+        tmdbBaseUrlProblem("http://localhost/3?api_key=x") ?? "",
+        /pass the token in TMDB_API_TOKEN, not as api_key/,
+      );
+      assert.equal(tmdbBaseUrlProblem(" http://127.0.0.1:9999/3/ "), undefined);
+    });
+  });
 
   it("reports every problem at once", () => {
     const error = configError({ TMDB_PAGES: "x", TMDB_MAX_RPS: "-3" });
