@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TMDB_MAX_PAGE } from "../contract/pipeline";
+import { EXTRACTOR_SERVICE_NAME, RUN_METRICS } from "../functions/extractor/runMetrics";
 import { firstProblem } from "./problems";
 
 /** Arguments of {@link Extractor}. */
@@ -11,8 +12,8 @@ export interface ExtractorArgs {
    */
   resourceName: string;
   /**
-   * CloudWatch namespace of the metric counting runs that finished with failed movies; per stack, since the
-   * metric has no dimensions (e.g. `tmdb-genre-roi/dev`).
+   * CloudWatch namespace of the function's run metrics (`POWERTOOLS_METRICS_NAMESPACE`); per stack, since the
+   * metrics' only dimension is the service name (e.g. `tmdb-genre-roi/dev`).
    */
   metricNamespace: string;
   /** Deployment package: an archive whose `index.mjs` exports `handler`. */
@@ -106,23 +107,15 @@ export function extractorArgsProblem(args: ExtractorArgs): string | undefined {
   ]);
 }
 
-/** Name of the metric counting extraction runs that finished with movies in their summary's `failed` list. */
-export const PARTIAL_FAILURE_METRIC = "ExtractionsWithFailedMovies";
-
-/**
- * CloudWatch Logs filter pattern matching the extractor's summary line (`"msg":"extraction finished"`, the
- * summary under `summary`) when at least one movie's details still failed after retries: such a run succeeds,
- * so neither Lambda's `Errors` metric nor the on-failure destination sees it.
- */
-export const PARTIAL_FAILURE_FILTER_PATTERN =
-  '{ ($.msg = "extraction finished") && ($.summary.failed[0].id > 0) }';
-
 /** `/aws/lambda/<function name>`: the log group Lambda would otherwise create on first run, without retention. */
 export function lambdaLogGroupName(functionName: string): string {
   return `/aws/lambda/${functionName}`;
 }
 
-/** Least-privilege policy of the extractor's execution role. */
+/**
+ * Least-privilege policy of the extractor's execution role. It grants no `cloudwatch:PutMetricData`: the run
+ * metrics are EMF lines the function writes to its log group, from which CloudWatch Logs extracts them.
+ */
 export function extractorPolicy(args: {
   bucketArn: string;
   rawPrefix: string;
@@ -263,12 +256,7 @@ export class Extractor extends pulumi.ComponentResource {
       parent: this,
     });
 
-    // Runs that succeed but could not fetch some movies: one data point per such run, alarmed like an error.
-    new aws.cloudwatch.LogMetricFilter(
-      `${name}-failed-movies`,
-      partialFailureMetricFilterArgs(logGroup.name, args.metricNamespace),
-      { parent: this },
-    );
+    // Runs that succeed but could not fetch some movies, read from the run metrics the function publishes (EMF).
     new aws.cloudwatch.MetricAlarm(
       `${name}-failed-movies`,
       partialFailureAlarmArgs(alarmTopicArn, args.metricNamespace),
@@ -307,9 +295,12 @@ export function alarmOnAnyCount(
   };
 }
 
-/** The function's environment: where it lands records, how many pages it walks, where it reads its token. */
+/**
+ * The function's environment: where it lands records, how many pages it walks, where it reads its token, and the
+ * service name and namespace of its Powertools logs and metrics.
+ */
 export function extractorEnvironment(
-  args: Pick<ExtractorArgs, "bucketName" | "rawPrefix" | "rejectPrefix" | "pages"> & {
+  args: Pick<ExtractorArgs, "bucketName" | "rawPrefix" | "rejectPrefix" | "pages" | "metricNamespace"> & {
     secretArn: pulumi.Input<string>;
   },
 ): Record<string, pulumi.Input<string>> {
@@ -319,6 +310,8 @@ export function extractorEnvironment(
     REJECT_PREFIX: args.rejectPrefix,
     TMDB_PAGES: String(args.pages),
     TMDB_SECRET_ARN: args.secretArn,
+    POWERTOOLS_SERVICE_NAME: EXTRACTOR_SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: args.metricNamespace,
     NODE_OPTIONS: "--enable-source-maps",
   };
 }
@@ -335,19 +328,11 @@ export function errorAlarmArgs(
   });
 }
 
-/** The metric filter counting, in `namespace`, the runs whose summary line lists failed movies. */
-export function partialFailureMetricFilterArgs(
-  logGroupName: pulumi.Input<string>,
-  namespace: string,
-): aws.cloudwatch.LogMetricFilterArgs {
-  return {
-    logGroupName,
-    pattern: PARTIAL_FAILURE_FILTER_PATTERN,
-    metricTransformation: { namespace, name: PARTIAL_FAILURE_METRIC, value: "1", unit: "Count" },
-  };
-}
-
-/** The alarm on any run that finished with movies whose details still failed after retries. */
+/**
+ * The alarm on any run that finished with movies whose details still failed after retries: such a run succeeds, so
+ * neither Lambda's `Errors` metric nor the on-failure destination sees it. It reads the `MoviesFailed` metric the
+ * function publishes in `namespace` (through EMF lines in its log group), under its `service` dimension.
+ */
 export function partialFailureAlarmArgs(
   topicArn: pulumi.Input<string>,
   namespace: string,
@@ -355,6 +340,6 @@ export function partialFailureAlarmArgs(
   return alarmOnAnyCount(
     topicArn,
     "A TMDB extraction finished but some movies' details still failed after retries (see summary.failed in its log group)",
-    { namespace, metricName: PARTIAL_FAILURE_METRIC },
+    { namespace, metricName: RUN_METRICS.failed, dimensions: { service: EXTRACTOR_SERVICE_NAME } },
   );
 }

@@ -1,11 +1,15 @@
+import { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
 import type { S3Client } from "@aws-sdk/client-s3";
+import type { Context } from "aws-lambda";
 import * as z from "zod";
 import { TMDB_MAX_PAGE } from "../../contract/pipeline";
 import { loadConfig, type ExtractorConfig } from "./config";
 import { InvalidEventError } from "./errors";
 import { runExtraction, type ExtractionSummary } from "./extract";
 import { createS3Client } from "./landing";
-import { createLogger, parseLogLevel } from "./logger";
+import { parseLogLevel } from "./logger";
+import { powertoolsLogger, publishRunMetrics } from "./powertools";
 
 /**
  * The invocation event. Scheduled events carry more fields, which are ignored; `pages` overrides
@@ -26,10 +30,15 @@ export const ExtractorEventSchema = z.preprocess(
 );
 export type ExtractorEvent = z.infer<typeof ExtractorEventSchema>;
 
-const logger = createLogger({
-  level: parseLogLevel(process.env["LOG_LEVEL"]),
-  base: { service: "tmdb-extractor" },
-});
+/**
+ * Created once per container, as Powertools recommends, from the environment the stack sets:
+ * `POWERTOOLS_SERVICE_NAME` (the `service` key and metric dimension) and `POWERTOOLS_METRICS_NAMESPACE`. The log
+ * level is `LOG_LEVEL` as the CLI reads it (any case; Powertools itself only reads upper case), unless Lambda's
+ * own log level is configured, which wins.
+ */
+const powertools = new PowertoolsLogger({ logLevel: parseLogLevel(process.env["LOG_LEVEL"]) });
+const metrics = new Metrics({ logger: powertools });
+const logger = powertoolsLogger(powertools);
 
 /** Read once per container: the environment does not change between invocations. */
 let runtime: { config: ExtractorConfig; s3: S3Client } | undefined;
@@ -43,11 +52,14 @@ function getRuntime(): { config: ExtractorConfig; s3: S3Client } {
 }
 
 /**
- * Lambda entry point (`index.handler`): validates the event, runs one extraction and returns its
- * summary. Throws when the run fails so Lambda records an error (and the alarm fires). The TMDB token
- * from Secrets Manager is fetched on the first run of a container and reused.
+ * Lambda entry point (`index.handler`): validates the event, runs one extraction, publishes its counts as
+ * metrics and returns its summary. Throws when the run fails so Lambda records an error (and the alarm fires);
+ * a failed run publishes no counts. The TMDB token from Secrets Manager is fetched on the first run of a
+ * container and reused. Every log line carries the invocation's request id and whether it was a cold start.
+ * @param context the Lambda context; absent only when the handler is called directly
  */
-export async function handler(event: unknown): Promise<ExtractionSummary> {
+export async function handler(event: unknown, context?: Context): Promise<ExtractionSummary> {
+  if (context) powertools.addContext(context);
   const parsed = ExtractorEventSchema.safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -66,5 +78,7 @@ export async function handler(event: unknown): Promise<ExtractionSummary> {
     throw error;
   }
   const pages = parsed.data.pages ?? current.config.pages;
-  return runExtraction({ ...current.config, pages }, { logger, s3: current.s3 });
+  const summary = await runExtraction({ ...current.config, pages }, { logger, s3: current.s3 });
+  publishRunMetrics(metrics, summary);
+  return summary;
 }

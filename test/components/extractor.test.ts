@@ -4,16 +4,16 @@ import {
   EXTRACTOR_REQUESTS_PER_SECOND,
   Extractor,
   extractorArgsProblem,
-  PARTIAL_FAILURE_FILTER_PATTERN,
+  extractorEnvironment,
+  partialFailureAlarmArgs,
   REQUESTS_PER_PAGE,
   type ExtractorArgs,
 } from "../../components/extractor";
 import { LAMBDA_RUNTIME } from "../../functions/bundle";
 import { loadConfig } from "../../functions/extractor/config";
-import { runExtraction } from "../../functions/extractor/extract";
-import { createLogger } from "../../functions/extractor/logger";
+import type { TmdbFault } from "../../servers/tmdbServer";
 import { buildCatalog, movieRange } from "../support/catalog";
-import { jsonPatternMatches } from "../support/pulumi/logFilterPattern";
+import { emfDataPoints } from "../support/logs";
 import {
   devRun,
   obj,
@@ -25,7 +25,7 @@ import {
   type Run,
 } from "../support/pulumi/harness";
 import { TEST_TMDB_TOKEN, validConfig } from "../support/pulumi/stackConfig";
-import { startTestEnv } from "../support/testEnv";
+import { runInFreshContainer, startTestEnv, writeExtractorBundle } from "../support/testEnv";
 
 /** Arguments of an extractor that the tests vary one at a time. */
 const probeArgs = (overrides: Partial<ExtractorArgs> = {}): ExtractorArgs => ({
@@ -84,48 +84,53 @@ describe("Extractor", () => {
       assert.equal(extractorArgsProblem(probeArgs({ pages: 500, timeoutSeconds: 600 })), undefined);
     });
 
-    it("matches the summary line of a real run whose movie details failed, and not that of a clean run", async () => {
-      // Prepare: a TMDB-compatible server where one movie's details always fail, and an S3-compatible server
-      const env = await startTestEnv({
-        catalog: buildCatalog(movieRange(5, 1)),
-        faults: [
-          { target: { endpoint: "details", movieId: 3 }, effect: { type: "serverError", status: 500 } },
-        ],
-      });
-      const lines: string[] = [];
-      const logger = createLogger({ write: (line) => lines.push(line) });
+    it("publishes, from its bundled handler run with the environment it is given, the metric its partial-failure alarm reads", async () => {
+      // Prepare: the function's environment and alarm as the component declares them, the bundle, and TMDB-compatible
+      // servers with and without a movie whose details always fail.
+      const args = probeArgs();
+      const environment = extractorEnvironment({ ...args, secretArn: "unused" });
+      const alarm = partialFailureAlarmArgs(args.alarmTopicArn, args.metricNamespace);
+      const powertools = {
+        POWERTOOLS_SERVICE_NAME: String(environment["POWERTOOLS_SERVICE_NAME"]),
+        POWERTOOLS_METRICS_NAMESPACE: String(environment["POWERTOOLS_METRICS_NAMESPACE"]),
+        TMDB_MAX_RETRIES: "0",
+      };
+      const fault: TmdbFault = {
+        target: { endpoint: "details", movieId: 3 },
+        effect: { type: "serverError", status: 500 },
+      };
+      const bundle = await writeExtractorBundle();
+      /** What the alarm sums over its period: the data points of its metric, in its namespace, with its dimensions. */
+      const alarmSum = (lines: string[]) =>
+        emfDataPoints(lines)
+          .filter((p) => p.namespace === alarm.namespace && p.name === alarm.metricName)
+          .filter((p) => JSON.stringify(p.dimensions) === JSON.stringify(alarm.dimensions))
+          .reduce((sum, p) => sum + p.value, 0);
+      /** One run of the bundled handler in a fresh container against a server with the given faults. */
+      const runAgainst = async (faults: TmdbFault[]) => {
+        const env = await startTestEnv({ catalog: buildCatalog(movieRange(5, 1)), faults });
+        try {
+          return await runInFreshContainer(bundle.dir, env.env(powertools), [{}]);
+        } finally {
+          await env.close();
+        }
+      };
 
       // Act
-      let partial;
+      let partial, clean;
       try {
-        partial = await runExtraction(env.config({ maxRetries: 0 }), { logger, s3: env.s3Client });
+        partial = await runAgainst([fault]);
+        clean = await runAgainst([]);
       } finally {
-        await env.close();
-      }
-      const clean = await startTestEnv({ catalog: buildCatalog(movieRange(5, 1)) });
-      const cleanLines: string[] = [];
-      try {
-        await runExtraction(clean.config(), {
-          logger: createLogger({ write: (line) => cleanLines.push(line) }),
-          s3: clean.s3Client,
-        });
-      } finally {
-        await clean.close();
+        await bundle.remove();
       }
 
       // Assess
-      assert.deepEqual(
-        partial.failed.map((f) => f.id),
-        [3],
-      );
-      const matching = lines.filter((line) => jsonPatternMatches(PARTIAL_FAILURE_FILTER_PATTERN, line));
-      assert.equal(matching.length, 1, "exactly the run's summary line matches");
-      assert.match(matching[0] as string, /"msg":"extraction finished"/);
-      assert.ok(cleanLines.length > 0);
-      assert.deepEqual(
-        cleanLines.filter((line) => jsonPatternMatches(PARTIAL_FAILURE_FILTER_PATTERN, line)),
-        [],
-      );
+      const failedIds = (run: typeof partial) =>
+        (run.results[0] as { summary: { failed: { id: number }[] } }).summary.failed.map((f) => f.id);
+      assert.deepEqual([failedIds(partial), failedIds(clean)], [[3], []]);
+      assert.deepEqual([alarmSum(partial.lines), alarmSum(clean.lines)], [1, 0]);
+      assert.deepEqual([alarm.comparisonOperator, alarm.threshold], ["GreaterThanThreshold", 0]);
     });
   });
 
@@ -228,6 +233,8 @@ describe("Extractor", () => {
         REJECT_PREFIX: "rejects/movies/",
         TMDB_PAGES: "5",
         TMDB_SECRET_ARN: secret.state["arn"],
+        POWERTOOLS_SERVICE_NAME: "tmdb-extractor",
+        POWERTOOLS_METRICS_NAMESPACE: "tmdb-genre-roi/dev",
         NODE_OPTIONS: "--enable-source-maps",
       });
     });
@@ -246,7 +253,7 @@ describe("Extractor", () => {
       assert.ok(version.secretInputs.has("secretString"));
     });
 
-    it("may only put objects under the two prefixes, read its one secret, write its logs and report failures", () => {
+    it("may only put objects under the two prefixes, read its one secret, write its logs (and so its EMF metrics) and report failures", () => {
       // Prepare
       const bucketArn = String(dev.one(T.bucket).state["arn"]);
       const role = dev.one(T.role, "extractor");
@@ -333,32 +340,27 @@ describe("Extractor", () => {
       assert.deepEqual(alarm.inputs["alarmActions"], [dev.one(T.topic).state["arn"]]);
     });
 
-    it("raises an alarm, through a metric filter on its summary line, when a run finishes with failed movies", () => {
+    it("raises an alarm on the failed-movies metric its function publishes, in the stack's namespace and under its service", () => {
       // Prepare
-      const filter = dev.one(T.metricFilter);
       const alarm = dev.one(T.alarm, "failed-movies");
-      const logGroup = dev.one(T.logGroup);
-
-      // Act
-      const metric = obj(filter.inputs["metricTransformation"]);
+      const variables = obj(obj(dev.one(T.fn).inputs["environment"])["variables"]);
 
       // Assess
-      assert.equal(filter.inputs["logGroupName"], logGroup.state["name"]);
-      assert.equal(filter.inputs["pattern"], PARTIAL_FAILURE_FILTER_PATTERN);
-      assert.deepEqual(metric, {
-        namespace: "tmdb-genre-roi/dev",
-        name: "ExtractionsWithFailedMovies",
-        value: "1",
-        unit: "Count",
-      });
       assert.deepEqual(
-        [alarm.inputs["namespace"], alarm.inputs["metricName"], alarm.inputs["statistic"]],
-        [metric["namespace"], metric["name"], "Sum"],
+        [alarm.inputs["namespace"], alarm.inputs["metricName"], alarm.inputs["dimensions"]],
+        [
+          variables["POWERTOOLS_METRICS_NAMESPACE"],
+          "MoviesFailed",
+          { service: variables["POWERTOOLS_SERVICE_NAME"] },
+        ],
       );
+      assert.equal(alarm.inputs["namespace"], "tmdb-genre-roi/dev");
+      assert.equal(alarm.inputs["statistic"], "Sum");
       assert.equal(alarm.inputs["threshold"], 0);
       assert.equal(alarm.inputs["comparisonOperator"], "GreaterThanThreshold");
       assert.equal(alarm.inputs["treatMissingData"], "notBreaching");
       assert.deepEqual(alarm.inputs["alarmActions"], [dev.one(T.topic).state["arn"]]);
+      assert.deepEqual(dev.ofType(T.metricFilter), [], "no log metric filter: the metrics come from EMF");
     });
 
     it("names its function, role and log group after the stack, and starts only once the token is stored", () => {

@@ -6,11 +6,15 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { BUNDLE_ENTRY_FILE, buildExtractorBundle } from "../../../functions/bundle";
 import type { ExtractionSummary } from "../../../functions/extractor/extract";
-import { buildCatalog, movieRange } from "../../support/catalog";
+import { EXTRACTOR_SERVICE_NAME, RUN_METRICS } from "../../../functions/extractor/runMetrics";
+import { buildCatalog, movieDetails, movieRange } from "../../support/catalog";
+import { emfDataPoints } from "../../support/logs";
 import { startSecretsServer, type SecretsServer } from "../../support/secretsServer";
 import {
   parseNdjson,
+  runInFreshContainer,
   startTestEnv,
+  TEST_LAMBDA_CONTEXT,
   TEST_TOKEN,
   writeExtractorBundle,
   type TestEnv,
@@ -34,9 +38,12 @@ describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
   let savedEnv: NodeJS.ProcessEnv;
   let imports = 0;
 
-  /** Imports the bundled file as a fresh module (a new Lambda container) with `vars` as its environment. */
+  /**
+   * Imports the bundled file as a fresh module (a new Lambda container) with `vars` as its environment, in this
+   * process: logs are silenced and no EMF metrics are written (tests of the output use runInFreshContainer).
+   */
   async function coldStart(vars: Record<string, string>): Promise<{ handler: Handler }> {
-    process.env = { ...savedEnv, LOG_LEVEL: "silent", ...vars };
+    process.env = { ...savedEnv, LOG_LEVEL: "silent", POWERTOOLS_METRICS_DISABLED: "true", ...vars };
     imports += 1;
     const url = `${pathToFileURL(join(dir, BUNDLE_ENTRY_FILE)).href}?container=${imports}`;
     const module = (await import(url)) as { handler: Handler };
@@ -166,5 +173,87 @@ describe("extractor bundle (index.mjs, as Lambda loads it)", () => {
   it("fails the invocation when TMDB refuses the token", async () => {
     const { handler } = await coldStart(env.env({ TMDB_API_TOKEN: "not-the-token" }));
     await assert.rejects(handler({ pages: 1 }), (error: Error) => error.name === "TmdbAuthError");
+  });
+
+  describe("telemetry through Powertools", () => {
+    // One page: 17 movies land, 4 fails, 19 has no financials, 20 is invalid.
+    const catalog = buildCatalog([
+      ...movieRange(18, 1),
+      movieDetails(19, { budget: 0, revenue: 0 }),
+      movieDetails(20, { vote_average: 11 }),
+    ]);
+    let tmdb: TestEnv;
+    let run: Awaited<ReturnType<typeof runInFreshContainer>>;
+    before(async () => {
+      tmdb = await startTestEnv({
+        catalog,
+        faults: [
+          { target: { endpoint: "details", movieId: 4 }, effect: { type: "serverError", status: 500 } },
+        ],
+      });
+      const vars = tmdb.env({
+        TMDB_PAGES: "1",
+        TMDB_MAX_RETRIES: "0",
+        POWERTOOLS_SERVICE_NAME: EXTRACTOR_SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: "tmdb-genre-roi/test",
+      });
+      run = await runInFreshContainer(dir, vars, [{}, {}]);
+    });
+    after(() => tmdb.close());
+
+    it("logs JSON lines with the service, the invocation's request id and whether it was a cold start", () => {
+      // Prepare
+      const logs = run.lines
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((l) => l["message"]);
+
+      // Act
+      const finished = logs.filter((l) => l["message"] === "extraction finished");
+
+      // Assess
+      assert.deepEqual(
+        finished.map((l) => [l["level"], l["service"], l["function_request_id"], l["cold_start"]]),
+        [
+          ["WARN", EXTRACTOR_SERVICE_NAME, "request-1", true],
+          ["WARN", EXTRACTOR_SERVICE_NAME, "request-2", false],
+        ],
+      );
+      assert.equal(finished[0]?.["function_name"], TEST_LAMBDA_CONTEXT.functionName);
+      assert.deepEqual(finished[0]?.["summary"], (run.results[0] as { summary: unknown }).summary);
+      assert.ok(
+        logs.some((l) => l["message"] === "extraction started" && l["function_request_id"] === "request-1"),
+      );
+    });
+
+    it("publishes each run's landed, failed, rejected and skipped counts as EMF metrics in its namespace", () => {
+      // Act
+      const points = emfDataPoints(run.lines);
+
+      // Assess
+      const dimensions = { service: EXTRACTOR_SERVICE_NAME };
+      const expected = [
+        { name: RUN_METRICS.landed, value: 17 },
+        { name: RUN_METRICS.failed, value: 1 },
+        { name: RUN_METRICS.rejected, value: 1 },
+        { name: RUN_METRICS.skipped, value: 1 },
+      ].map(({ name, value }) => ({
+        namespace: "tmdb-genre-roi/test",
+        name,
+        unit: "Count",
+        dimensions,
+        value,
+      }));
+      assert.deepEqual(points, [...expected, ...expected], "one data point per metric and run");
+    });
+
+    it("publishes no counts for a run that fails", async () => {
+      // Act
+      const failed = await runInFreshContainer(dir, tmdb.env({ TMDB_API_TOKEN: "not-the-token" }), [{}]);
+
+      // Assess
+      assert.equal((failed.results[0] as { error?: { name: string } }).error?.name, "TmdbAuthError");
+      assert.deepEqual(emfDataPoints(failed.lines), []);
+      assert.ok(failed.lines.some((line) => line.includes('"message":"extraction failed"')));
+    });
   });
 });
