@@ -5,10 +5,14 @@
  * percentiles and the ratio to the original design's client (sequential, 0.25 s sleep per request),
  * measured in the same run on fewer pages and extrapolated (the output says so).
  *
+ * Then a cold-start proxy of the Lambda: the bundle's size, and the median time to import it in a fresh Node
+ * process and run its handler once (one page, a server without latency), over BENCH_COLD_STARTS processes.
+ *
  * Environment: BENCH_PAGES (default 25), BENCH_BASELINE_PAGES (default 2), TMDB_MAX_RPS and
- * TMDB_MAX_CONCURRENCY (the extractor's own settings; defaults as in production).
+ * TMDB_MAX_CONCURRENCY (the extractor's own settings; defaults as in production), BENCH_COLD_STARTS (default 9;
+ * 0 skips the cold starts).
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -17,7 +21,10 @@ import { runExtraction } from "../functions/extractor/extract";
 import { silentLogger } from "../functions/extractor/logger";
 import { S3_SERVER_CREDENTIALS, startS3Server } from "../servers/s3Server";
 import { startTmdbServer } from "../servers/tmdbServer";
+import { BUNDLE_ENTRY_FILE } from "../functions/bundle";
+import { EXTRACTOR_SERVICE_NAME } from "../functions/extractor/runMetrics";
 import { buildCatalog, movieRange } from "../test/support/catalog";
+import { runInFreshContainer, startTestEnv, writeExtractorBundle } from "../test/support/testEnv";
 
 const RATE_LIMIT = 40;
 const LATENCY = { meanMs: 80, jitterMs: 30 };
@@ -25,10 +32,41 @@ const TOKEN = "bench-token";
 const BUCKET = "bench-raw";
 const pages = Number(process.env["BENCH_PAGES"] ?? 25);
 const baselinePages = Number(process.env["BENCH_BASELINE_PAGES"] ?? 2);
+const coldStarts = Number(process.env["BENCH_COLD_STARTS"] ?? 9);
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+/**
+ * The bundle's size, and the medians over `runs` fresh processes of importing it and of importing it and running
+ * the handler once on one page, against servers on 127.0.0.1 (no latency).
+ */
+async function measureColdStarts(
+  runs: number,
+): Promise<{ bytes: number; importMs: number; totalMs: number }> {
+  const bundle = await writeExtractorBundle();
+  const env = await startTestEnv({ catalog: buildCatalog(movieRange(20, 1)) });
+  try {
+    const vars = env.env({
+      TMDB_PAGES: "1",
+      LOG_LEVEL: "silent",
+      POWERTOOLS_SERVICE_NAME: EXTRACTOR_SERVICE_NAME,
+      POWERTOOLS_METRICS_NAMESPACE: "tmdb-genre-roi/bench",
+    });
+    const measured = [];
+    for (let i = 0; i < runs; i += 1) measured.push(await runInFreshContainer(bundle.dir, vars, [{}]));
+    const median = (values: number[]) => percentile(values, 50);
+    return {
+      bytes: (await stat(join(bundle.dir, BUNDLE_ENTRY_FILE))).size,
+      importMs: median(measured.map((m) => m.importMs)),
+      totalMs: median(measured.map((m) => m.totalMs)),
+    };
+  } finally {
+    await env.close();
+    await bundle.remove();
+  }
 }
 
 /** The original design: one request at a time, 0.25 s sleep after each. */
@@ -148,6 +186,13 @@ try {
       ? "Goal met: >= 85 % of the rate limit with zero lost movies."
       : "Goal NOT met (>= 85 % of the rate limit with zero lost movies).",
   );
+  if (coldStarts > 0) {
+    const cold = await measureColdStarts(coldStarts);
+    console.log(`Lambda cold-start proxy: the bundle in ${coldStarts} fresh Node processes (median)`);
+    row(`bundle ${BUNDLE_ENTRY_FILE}`, `${cold.bytes} bytes (${(cold.bytes / 1024).toFixed(0)} KiB)`);
+    row("import", `${cold.importMs.toFixed(0)} ms`);
+    row("import + handler (1 page)", `${cold.totalMs.toFixed(0)} ms`);
+  }
 } finally {
   s3Client.destroy();
   await Promise.allSettled([tmdb.close(), s3.close()]);
