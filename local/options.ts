@@ -93,7 +93,10 @@ export interface LocalStackResult {
   dbt: DbtRunResult;
   /** Raw records the models left out or used without a value (stg__raw_movie_issues). */
   rawIssues: RawIssues;
+  /** mart__genre_roi, best portfolio ROI first. */
   mart: Mart;
+  /** mart__genre_roi_by_decade, by genre and decade. */
+  decadeMart: Mart;
   files: ReportFiles;
   durationMs: number;
 }

@@ -64,11 +64,15 @@ export async function runLocalStack(options: LocalStackOptions = {}): Promise<Lo
     if (loaded.synthetic && !description.includes("synthetic"))
       description += " (contains synthetic demo data)";
     const { dbt, issues } = await transform(context);
-    const { mart, files } = await answer(context, { synthetic: loaded.synthetic, source: description });
+    const { answer: marts, files } = await answer(context, {
+      synthetic: loaded.synthetic,
+      source: description,
+    });
     context.write(`Done in ${context.progress.elapsed()}.`);
     return {
       ...{ synthetic: loaded.synthetic, source: description, extraction: landed?.extraction ?? null },
-      ...{ load: loaded.load, dbt, rawIssues: issues, mart, files, durationMs: performance.now() - started },
+      ...{ load: loaded.load, dbt, rawIssues: issues, mart: marts.genres, decadeMart: marts.decades, files },
+      durationMs: performance.now() - started,
     };
   } finally {
     await landed?.close().catch(() => undefined);

@@ -14,10 +14,9 @@ interface ChartDatum {
   movies: number | null;
   median_roi: number | null;
   portfolio_roi: number | null;
-  /** The lower of the two measures: where the line joining them starts. */
-  low: number;
-  /** The higher of the two measures: where the line joining them ends. */
-  high: number;
+  /** The 95 % interval of the median: the whisker's ends. */
+  ci_low: number | null;
+  ci_high: number | null;
 }
 
 const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
@@ -29,8 +28,8 @@ function chartData(mart: Mart): ChartDatum[] {
     movies: num(row, "total_movies"),
     median_roi: num(row, "median_roi"),
     portfolio_roi: num(row, "portfolio_roi"),
-    low: Math.min(num(row, "median_roi") ?? 0, num(row, "portfolio_roi") ?? 0),
-    high: Math.max(num(row, "median_roi") ?? 0, num(row, "portfolio_roi") ?? 0),
+    ci_low: num(row, "median_roi_ci_low"),
+    ci_high: num(row, "median_roi_ci_high"),
   }));
 }
 
@@ -45,8 +44,12 @@ function genreAxis(order: string[]) {
   };
 }
 
-/** Per genre, median and portfolio ROI as two dots joined by a line, with the break-even rule. */
+/**
+ * Per genre, the median ROI with its 95 % interval as a whisker, and the portfolio ROI beside it,
+ * with the break-even rule.
+ */
 function roiPanel(y: ReturnType<typeof genreAxis>, height: number) {
+  const whisker = { color: MEASURES[0]?.color ?? "#4c78a8", opacity: 0.8 };
   return {
     width: 520,
     height,
@@ -57,8 +60,13 @@ function roiPanel(y: ReturnType<typeof genreAxis>, height: number) {
         encoding: { x: { field: "x", type: "quantitative" as const } },
       },
       {
-        mark: { type: "rule" as const, color: "#bbb", strokeWidth: 3 },
-        encoding: { y, x: { field: "low", type: "quantitative" as const }, x2: { field: "high" } },
+        mark: { type: "rule" as const, strokeWidth: 1.5, ...whisker },
+        encoding: { y, x: { field: "ci_low", type: "quantitative" as const }, x2: { field: "ci_high" } },
+      },
+      {
+        transform: [{ fold: ["ci_low", "ci_high"], as: ["end", "bound"] as [string, string] }],
+        mark: { type: "tick" as const, orient: "vertical" as const, size: 10, thickness: 1.5, ...whisker },
+        encoding: { y, x: { field: "bound", type: "quantitative" as const } },
       },
       {
         transform: [
@@ -107,6 +115,8 @@ function roiTooltip() {
     { field: "genre", title: "Genre" },
     { field: "measure_label", title: "Measure" },
     { field: "roi", title: "ROI", format: ".1%" },
+    { field: "ci_low", title: "Median: 95% interval from", format: ".1%" },
+    { field: "ci_high", title: "to", format: ".1%" },
   ];
 }
 
@@ -138,7 +148,7 @@ function countPanel(y: ReturnType<typeof genreAxis>, height: number) {
 
 function subtitleLines(context: ReportContext): string[] {
   const subtitle = [
-    "Median ROI: the typical film. Portfolio ROI: (total revenue − total budget) / total budget.",
+    "Median ROI: the typical film, with its 95% interval (whiskers). Portfolio ROI: (total revenue − total budget) / total budget.",
     `Source: ${context.source}. ${TMDB_ATTRIBUTION}`,
   ];
   if (context.synthetic) subtitle.unshift(SYNTHETIC_NOTICE);
@@ -201,7 +211,12 @@ export function chartSpec(mart: Mart, context: ReportContext): TopLevelSpec {
 
 /** Renders the chart to SVG in Node: Vega-Lite compiled to Vega, rendered by a headless Vega View. */
 export async function renderChartSvg(mart: Mart, context: ReportContext): Promise<string> {
-  const vegaSpec = compile(chartSpec(mart, context)).spec;
+  return renderSvg(chartSpec(mart, context));
+}
+
+/** Renders a Vega-Lite spec to SVG in Node, with a headless Vega View. */
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+  const vegaSpec = compile(spec).spec;
   const view = new View(parseVega(vegaSpec), { renderer: "none" });
   try {
     return await view.toSVG();

@@ -3,7 +3,8 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { renderChartSvg } from "./chart";
 import { renderHtml } from "./html";
-import type { Mart, ReportContext } from "./mart";
+import { renderDecadeChartSvg } from "./heatmap";
+import type { Answer, Mart, ReportContext } from "./mart";
 
 /** A number written as text (a 64-bit integer the mart returns as a string, e.g. a negative total). */
 const NUMBER = /^-?\d+(\.\d+)?$/;
@@ -39,6 +40,9 @@ export interface ReportFiles {
   csv: string;
   json: string;
   svg: string;
+  decadeCsv: string;
+  decadeJson: string;
+  decadeSvg: string;
   html: string;
 }
 
@@ -49,6 +53,9 @@ export function reportFileNames(synthetic: boolean): ReportFiles {
     csv: `${prefix}genre_roi.csv`,
     json: `${prefix}genre_roi.json`,
     svg: `${prefix}genre_roi.svg`,
+    decadeCsv: `${prefix}genre_roi_by_decade.csv`,
+    decadeJson: `${prefix}genre_roi_by_decade.json`,
+    decadeSvg: `${prefix}genre_roi_by_decade.svg`,
     html: `${prefix}report.html`,
   };
 }
@@ -61,28 +68,32 @@ export interface WrittenReport {
 }
 
 /**
- * Writes CSV, JSON, SVG and HTML into `outDir` (created when missing); returns their paths. Outputs of
- * the other kind left there by an earlier run (`demo_*` files when the data is real, the unprefixed
- * ones when it is synthetic) are deleted, so the folder only ever holds this run's answer.
+ * Writes both marts' CSV, JSON and SVG chart, and the HTML report, into `outDir` (created when
+ * missing); returns their paths. Outputs of the other kind left there by an earlier run (`demo_*`
+ * files when the data is real, the unprefixed ones when it is synthetic) are deleted, so the folder
+ * only ever holds this run's answer.
  */
 export async function writeReport(
   outDir: string,
-  mart: Mart,
+  answer: Answer,
   context: ReportContext,
 ): Promise<WrittenReport> {
   await mkdir(outDir, { recursive: true });
   const names = reportFileNames(context.synthetic);
-  const files: ReportFiles = {
-    csv: join(outDir, names.csv),
-    json: join(outDir, names.json),
-    svg: join(outDir, names.svg),
-    html: join(outDir, names.html),
+  const files = Object.fromEntries(
+    Object.entries(names).map(([output, name]) => [output, join(outDir, name)]),
+  ) as unknown as ReportFiles;
+  const charts = {
+    genres: await renderChartSvg(answer.genres, context),
+    decades: await renderDecadeChartSvg(answer, context),
   };
-  const svg = await renderChartSvg(mart, context);
-  await writeFile(files.csv, toCsv(mart));
-  await writeFile(files.json, toJson(mart));
-  await writeFile(files.svg, svg);
-  await writeFile(files.html, renderHtml(mart, svg, context));
+  await writeFile(files.csv, toCsv(answer.genres));
+  await writeFile(files.json, toJson(answer.genres));
+  await writeFile(files.svg, charts.genres);
+  await writeFile(files.decadeCsv, toCsv(answer.decades));
+  await writeFile(files.decadeJson, toJson(answer.decades));
+  await writeFile(files.decadeSvg, charts.decades);
+  await writeFile(files.html, renderHtml(answer, charts, context));
   const staleRemoved: string[] = [];
   for (const name of Object.values(reportFileNames(!context.synthetic))) {
     const path = join(outDir, name);

@@ -1,5 +1,5 @@
 import { printable } from "../terminal";
-import { num, type MartRow, type ReportContext } from "./mart";
+import { num, type Mart, type MartRow, type ReportContext } from "./mart";
 
 /** How the report shows the mart's figures: ROI as signed percentages, money in K/M/B, the table's columns. */
 
@@ -27,24 +27,75 @@ export function formatUsd(value: number | null): string {
   return `${sign}$${abs.toFixed(0)}`;
 }
 
-/** Columns of the terminal and HTML tables: header, alignment, and the cell text of a mart row. */
-export const TABLE_COLUMNS: { header: string; align: "left" | "right"; cell: (row: MartRow) => string }[] = [
-  { header: "#", align: "right", cell: (row) => String(row["portfolio_roi_rank"] ?? "") },
-  { header: "Genre", align: "left", cell: (row) => printable(String(row["genre_name"] ?? "")) },
-  { header: "Movies", align: "right", cell: (row) => String(row["total_movies"] ?? "") },
-  { header: "Portfolio ROI", align: "right", cell: (row) => formatRoi(num(row, "portfolio_roi")) },
-  { header: "Median ROI", align: "right", cell: (row) => formatRoi(num(row, "median_roi")) },
-  { header: "Avg ROI", align: "right", cell: (row) => formatRoi(num(row, "avg_roi")) },
-  {
-    header: "Profitable",
-    align: "right",
-    cell: (row) => {
-      const share = num(row, "pct_profitable");
-      return share === null ? "n/a" : `${(share * 100).toFixed(0)}%`;
+/** `+12.3% to +180.4%`, or n/a when either end is unknown. */
+export function formatInterval(low: number | null, high: number | null): string {
+  return low === null || high === null ? "n/a" : `${formatRoi(low)} to ${formatRoi(high)}`;
+}
+
+/** How a genre's median compares with the top genre's (#1 by median ROI), as the tables show it. */
+export type VersusTop = "#1" | "≈ #1" | "lower";
+
+/**
+ * Each genre's median ROI against #1's (the genre ranked first by median ROI): "≈ #1" when their
+ * 95 % intervals overlap (not clearly different from #1), "lower" when the genre's whole interval
+ * lies below #1's.
+ */
+export function versusTop(genres: Mart): Map<string, VersusTop> {
+  const result = new Map<string, VersusTop>();
+  const top = genres.rows.find((row) => row["median_roi_rank"] === 1);
+  if (top === undefined) return result;
+  const topLow = num(top, "median_roi_ci_low") ?? Number.NEGATIVE_INFINITY;
+  const topHigh = num(top, "median_roi_ci_high") ?? Number.POSITIVE_INFINITY;
+  for (const row of genres.rows) {
+    const name = String(row["genre_name"]);
+    const low = num(row, "median_roi_ci_low") ?? Number.NEGATIVE_INFINITY;
+    const high = num(row, "median_roi_ci_high") ?? Number.POSITIVE_INFINITY;
+    const overlaps = low <= topHigh && topLow <= high;
+    result.set(name, row === top ? "#1" : overlaps ? "≈ #1" : "lower");
+  }
+  return result;
+}
+
+/** One column of the terminal and HTML tables: header, alignment, and the cell text of a mart row. */
+export interface TableColumn {
+  header: string;
+  align: "left" | "right";
+  cell: (row: MartRow) => string;
+}
+
+/** The columns of the genre table, ranked by portfolio ROI. */
+export function tableColumns(genres: Mart): TableColumn[] {
+  const versus = versusTop(genres);
+  return [
+    { header: "#", align: "right", cell: (row) => String(row["portfolio_roi_rank"] ?? "") },
+    { header: "Genre", align: "left", cell: (row) => printable(String(row["genre_name"] ?? "")) },
+    { header: "Movies", align: "right", cell: (row) => String(row["total_movies"] ?? "") },
+    { header: "Portfolio ROI", align: "right", cell: (row) => formatRoi(num(row, "portfolio_roi")) },
+    { header: "Median ROI", align: "right", cell: (row) => formatRoi(num(row, "median_roi")) },
+    {
+      header: "Median 95% interval",
+      align: "right",
+      cell: (row) => formatInterval(num(row, "median_roi_ci_low"), num(row, "median_roi_ci_high")),
     },
-  },
-  { header: "Budget", align: "right", cell: (row) => formatUsd(num(row, "total_budget")) },
-  { header: "Revenue", align: "right", cell: (row) => formatUsd(num(row, "total_revenue")) },
+    { header: "Median vs #1", align: "left", cell: (row) => versus.get(String(row["genre_name"])) ?? "" },
+    { header: "Avg ROI", align: "right", cell: (row) => formatRoi(num(row, "avg_roi")) },
+    { header: "Profitable", align: "right", cell: (row) => formatShare(num(row, "pct_profitable")) },
+    { header: "Budget", align: "right", cell: (row) => formatUsd(num(row, "total_budget")) },
+    { header: "Revenue", align: "right", cell: (row) => formatUsd(num(row, "total_revenue")) },
+  ];
+}
+
+/** `0.75` -> `75%`. */
+export function formatShare(share: number | null): string {
+  return share === null ? "n/a" : `${(share * 100).toFixed(0)}%`;
+}
+
+/** The notes under the genre table: what each figure means. */
+export const TABLE_NOTES = [
+  "Portfolio ROI = (sum of revenue - sum of budget) / sum of budget; median ROI = the typical film.",
+  "Median 95% interval: distribution-free, from the genre's own films; ≈ #1 = it overlaps the interval",
+  "of the genre with the highest median ROI, so the two are not clearly different.",
+  "Movies count the films with a plausible budget and revenue; a film counts in each of its genres.",
 ];
 
 /** What the outputs say instead of a table when no genre has enough movies. */

@@ -25,27 +25,46 @@ export interface ReportContext {
   source: string;
   /** Smallest number of movies with an ROI a genre needs to be listed (dbt var `min_movies_per_genre`). */
   minMoviesPerGenre?: number;
+  /** Smallest number of movies with an ROI a genre x decade cell needs (dbt var `min_movies_per_genre_decade`). */
+  minMoviesPerDecade?: number;
   /** When the report was made. @default now */
   generatedAt?: Date;
 }
 
+/** The answer: the genre mart and the genre x decade mart. */
+export interface Answer {
+  /** mart__genre_roi, best portfolio ROI first. */
+  genres: Mart;
+  /** mart__genre_roi_by_decade, by genre then decade. */
+  decades: Mart;
+}
+
+/** The genre x decade mart as dbt builds it in the local warehouse. */
+export const DECADE_RELATION = "marts.mart__genre_roi_by_decade";
+
 /**
- * Reads the mart from the warehouse (read-only), ordered by `portfolio_roi_rank`, then genre name.
- * Throws when the mart does not exist (dbt has not built it).
+ * Reads both marts from the warehouse (read-only): the genre mart ordered by `portfolio_roi_rank`,
+ * then genre name; the decade mart by genre and decade. Throws when dbt has not built them.
  */
-export async function readMart(databasePath: string): Promise<Mart> {
+export async function readAnswer(databasePath: string): Promise<Answer> {
   const warehouse = await openWarehouse(databasePath, { readOnly: true });
   try {
-    const reader = await warehouse.connection.runAndReadAll(
-      `select * from ${MART_RELATION} order by portfolio_roi_rank asc nulls last, genre_name asc`,
-    );
-    const columns = reader.columnNames();
-    const rows = reader.getRowObjectsJS().map((row) => {
-      const out: MartRow = {};
-      for (const column of columns) out[column] = toPlain(row[column]);
-      return out;
-    });
-    return { columns, rows };
+    const read = async (sql: string): Promise<Mart> => {
+      const reader = await warehouse.connection.runAndReadAll(sql);
+      const columns = reader.columnNames();
+      const rows = reader.getRowObjectsJS().map((row) => {
+        const out: MartRow = {};
+        for (const column of columns) out[column] = toPlain(row[column]);
+        return out;
+      });
+      return { columns, rows };
+    };
+    return {
+      genres: await read(
+        `select * from ${MART_RELATION} order by portfolio_roi_rank asc nulls last, genre_name asc`,
+      ),
+      decades: await read(`select * from ${DECADE_RELATION} order by genre_name, release_decade`),
+    };
   } finally {
     warehouse.close();
   }

@@ -1,4 +1,4 @@
-import { noGenresMessage, SYNTHETIC_NOTICE, TABLE_COLUMNS } from "./format";
+import { noGenresMessage, SYNTHETIC_NOTICE, TABLE_NOTES, tableColumns } from "./format";
 import type { Mart, ReportContext } from "./mart";
 
 /** The mart as a ranked plain-text table (ranked by portfolio ROI), with a heading and notes. */
@@ -10,26 +10,23 @@ export function formatTerminalTable(mart: Mart, context: ReportContext): string 
     lines.push("", noGenresMessage(context));
     return lines.join("\n");
   }
-  const cells = mart.rows.map((row) => TABLE_COLUMNS.map((column) => column.cell(row)));
-  const widths = TABLE_COLUMNS.map((column, i) =>
+  const columns = tableColumns(mart);
+  const cells = mart.rows.map((row) => columns.map((column) => column.cell(row)));
+  const widths = columns.map((column, i) =>
     Math.max(column.header.length, ...cells.map((row) => (row[i] ?? "").length)),
   );
   const render = (values: string[]): string =>
     values
       .map((value, i) => {
         const width = widths[i] ?? 0;
-        return TABLE_COLUMNS[i]?.align === "left" ? value.padEnd(width) : value.padStart(width);
+        return columns[i]?.align === "left" ? value.padEnd(width) : value.padStart(width);
       })
       .join("  ")
       .trimEnd();
-  lines.push("", render(TABLE_COLUMNS.map((column) => column.header)));
+  lines.push("", render(columns.map((column) => column.header)));
   lines.push(widths.map((width) => "-".repeat(width)).join("  "));
   for (const row of cells) lines.push(render(row));
-  lines.push(
-    "",
-    "Portfolio ROI = (sum of revenue - sum of budget) / sum of budget; median ROI = the typical film.",
-    "Movies count the films with a plausible budget and revenue; a film counts in each of its genres.",
-  );
+  lines.push("", ...TABLE_NOTES);
   if (context.synthetic) lines.push(`*** ${SYNTHETIC_NOTICE} ***`);
   return lines.join("\n");
 }

@@ -1,13 +1,43 @@
 import assert from "node:assert/strict";
 import { chartSpec, renderChartSvg } from "../../../local/report/chart";
 import { SYNTHETIC_NOTICE, TMDB_ATTRIBUTION } from "../../../local/report/format";
-import { columns, demo, mart, real } from "./fixtures";
+import { decadeChartSpec, renderDecadeChartSvg } from "../../../local/report/heatmap";
+import { answer, columns, demo, mart, real } from "./fixtures";
 
 describe("chart", () => {
-  it("charts median and portfolio ROI per genre, in rank order, with movie counts", () => {
+  it("charts median and portfolio ROI per genre, in rank order, with the median's interval as whiskers and movie counts", () => {
     const spec = JSON.stringify(chartSpec(mart, real));
     assert.ok(spec.includes('"median_roi"') && spec.includes('"portfolio_roi"') && spec.includes('"movies"'));
+    assert.ok(
+      spec.includes('"x":{"field":"ci_low","type":"quantitative"},"x2":{"field":"ci_high"}'),
+      "a whisker",
+    );
     assert.ok(spec.indexOf('"sort":["Horror"') > 0);
+  });
+
+  it("draws the decade heatmap: genres in the genre chart's order by decade, diverging around break-even", async () => {
+    // Prepare, Act
+    const spec = decadeChartSpec(answer, real);
+    const svg = await renderDecadeChartSvg(answer, demo);
+
+    // Assess
+    const text = JSON.stringify(spec);
+    assert.ok(
+      text.includes('"sort":["Horror","Comedy","Drama, \\"indie\\""]'),
+      "genres in the genre chart's order",
+    );
+    assert.ok(text.includes('"sort":["1990s","2000s","2010s"]'), "decades in order");
+    assert.ok(
+      text.includes('"scale":{"scheme":"redblue","domainMid":0}'),
+      "diverging, centred on break-even",
+    );
+    assert.equal(
+      (spec as { data: { values: unknown[] } }).data.values.length,
+      3,
+      "one mark per cell, none for empty ones",
+    );
+    assert.match(svg, /^<svg/);
+    assert.ok(svg.includes(SYNTHETIC_NOTICE) && svg.includes(TMDB_ATTRIBUTION));
   });
 
   it("renders the chart to SVG headless, with the synthetic notice and TMDB's attribution", async () => {

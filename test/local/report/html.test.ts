@@ -1,13 +1,18 @@
 import assert from "node:assert/strict";
 import { SYNTHETIC_NOTICE, TMDB_ATTRIBUTION } from "../../../local/report/format";
 import { renderHtml } from "../../../local/report/html";
-import { demo, mart } from "./fixtures";
+import { answer, demo } from "./fixtures";
 
 describe("HTML report", () => {
-  it("makes a self-contained HTML page with chart, table and attribution, escaping text", () => {
-    const html = renderHtml(mart, "<svg></svg>", demo);
+  it("makes a self-contained HTML page with both charts, both tables and attribution, escaping text", () => {
+    const html = renderHtml(answer, { genres: "<svg id=a></svg>", decades: "<svg id=b></svg>" }, demo);
     assert.ok(html.startsWith("<!doctype html>"));
-    assert.ok(html.includes("<svg></svg>"));
+    assert.ok(html.includes("<svg id=a></svg>") && html.includes("<svg id=b></svg>"));
+    assert.ok(html.includes('<table id="genres">') && html.includes('<table id="decades">'));
+    assert.match(
+      html,
+      /<th class="right">1990s<\/th><th class="right">2000s<\/th><th class="right">2010s<\/th>/,
+    );
     assert.ok(html.includes("Drama, &quot;indie&quot;"));
     assert.ok(html.includes(TMDB_ATTRIBUTION));
     assert.ok(html.includes(SYNTHETIC_NOTICE));

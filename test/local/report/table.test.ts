@@ -11,7 +11,7 @@ describe("terminal table", () => {
     const horror = table.findIndex((line) => line.includes("Horror"));
     const drama = table.findIndex((line) => line.includes("Drama"));
     assert.ok(horror > 0 && horror < drama);
-    assert.match(table[horror] ?? "", /\+175\.0%\s+\+250\.0%/);
+    assert.match(table[horror] ?? "", /\+175\.0%\s+\+250\.0%\s+\+120\.0% to \+310\.0%\s+#1 /);
     assert.ok(!formatTerminalTable(mart, real).includes("SYNTHETIC"));
   });
 
@@ -34,5 +34,16 @@ describe("terminal table", () => {
     const controls = [...table].filter((c) => c !== "\n" && (c < " " || (c >= "\u007f" && c <= "\u009f")));
     assert.deepEqual(controls, [], "no control character but line breaks");
     assert.match(table, /Horror\\x1b\]0;pwned\\x07\\x1b\[2J/);
+  });
+
+  it("marks the genres whose median's interval overlaps #1's as not clearly different from #1", () => {
+    // Prepare: #1 by median is Horror [120%, 310%]; Comedy [40%, 130%] overlaps, Drama [-30%, 20%] does not
+    const table = formatTerminalTable(mart, real).split("\n");
+    const line = (genre: string) => table.find((text) => text.includes(genre)) ?? "";
+
+    // Assess
+    assert.match(line("Comedy"), /\+40\.0% to \+130\.0%\s+≈ #1 /);
+    assert.match(line("Drama"), /-30\.0% to \+20\.0%\s+lower /);
+    assert.ok(table.some((text) => text.includes("not clearly different")));
   });
 });
