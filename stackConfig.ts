@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { tmdbTokenProblem } from "./functions/extractor/token";
 import { scheduleExpressionProblem } from "./components/dailySchedule";
 import { pagesProblem, pagesWithinTimeoutProblem } from "./components/extractor";
 import { monthlyCreditQuotaProblem } from "./components/snowflakeDatabase";
@@ -20,43 +21,6 @@ export const SECRET_KEYS = ["snowflakePrivateKey", "tmdbApiToken"] as const;
 /** Strips PEM armour and whitespace from an RSA public key, leaving the one-line base64 body Snowflake wants. */
 export function publicKeyBody(key: string): string {
   return key.replace(/-----(BEGIN|END) (RSA )?PUBLIC KEY-----/g, "").replace(/\s+/g, "");
-}
-
-/**
- * Characters of an OAuth 2.0 bearer token (RFC 6750, section 2.1, `b64token`): letters, digits and `-._~+/`, then
- * optional `=` padding. A TMDB API Read Access Token is a JWT: base64url segments joined by dots.
- */
-const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
-
-/** What is wrong with one character of a bearer token, or undefined when the character is allowed there. */
-function bearerCharacterProblem(char: string, padding: boolean): string | undefined {
-  const code = char.codePointAt(0) ?? 0;
-  if (char === "\n" || char === "\r") return "a line break";
-  if (code < 0x20 || code === 0x7f) return "a control character";
-  if (char === " ") return "a space";
-  if (code > 0x7e) return "a non-ASCII character";
-  if (char === "=") return undefined;
-  if (padding) return 'a character after "=" padding';
-  return /[A-Za-z0-9\-._~+/]/.test(char) ? undefined : "a character a bearer token cannot hold";
-}
-
-/**
- * Why `token` cannot be sent as `Authorization: Bearer <token>`, or undefined. Node's `Headers` throws on a line
- * break (quoting the whole header value, token included) and on a character above U+00FF; a space, another control
- * character or another non-ASCII character would reach TMDB inside a token it cannot recognise. Names the first
- * offending character by its kind and its 1-based position in `token`, never the token or the character itself.
- */
-export function bearerTokenProblem(token: string): string | undefined {
-  if (BEARER_TOKEN.test(token)) return undefined;
-  const chars = [...token];
-  let padding = false;
-  for (const [index, char] of chars.entries()) {
-    const problem = bearerCharacterProblem(char, padding);
-    if (problem !== undefined)
-      return `contains ${problem} (character ${index + 1}); it must be the API Read Access Token alone, on one line: letters, digits and - . _ ~ + / (an RFC 6750 bearer token)`;
-    padding ||= char === "=";
-  }
-  return 'is only "=" padding, no token';
 }
 
 /** A check adding the problem `problemOf` finds with a value, as the value's issue. */
@@ -152,7 +116,7 @@ const schema = z
       ),
     // Trimmed (a pasted token often ends with a line break), then refused if an HTTP header cannot carry it.
     monthlyCreditQuota: ruledInteger(monthlyCreditQuotaProblem),
-    tmdbApiToken: requiredText().check(rule(bearerTokenProblem)),
+    tmdbApiToken: requiredText().check(rule(tmdbTokenProblem)),
     pages: ruledInteger(pagesProblem),
     scheduleExpression: requiredText().check(rule(scheduleExpressionProblem)),
     extractorTimeoutSeconds: integer(180, 900),

@@ -6,6 +6,9 @@ import {
   TMDB_MAX_PAGE,
 } from "../../contract/pipeline";
 import { ConfigError } from "./errors";
+import { tmdbTokenProblem } from "./token";
+
+export { tmdbTokenProblem } from "./token";
 
 /** Extractor settings, read once from the environment by {@link loadConfig}. */
 export interface ExtractorConfig {
@@ -111,26 +114,6 @@ export function tmdbBaseUrlProblem(value: string): string | undefined {
   }
   if (trimmed.includes("#")) return "must not contain a fragment (#…)";
   return undefined;
-}
-
-/** What a TMDB API Read Access Token (a JWT) is made of: base64url segments joined by dots. */
-const TOKEN_CHARACTERS = /^[A-Za-z0-9_.-]+$/;
-
-/**
- * Why `token` (surrounding whitespace aside, which is dropped) cannot be sent as TMDB's Bearer token, or undefined
- * when it can. A TMDB API Read Access Token is a JWT: one line of letters, digits, `-`, `_` and `.`. The answer
- * names the problem and never repeats the token.
- */
-export function tmdbTokenProblem(token: string): string | undefined {
-  const sent = token.trim();
-  if (sent === "") return "must not be empty";
-  if (TOKEN_CHARACTERS.test(sent)) return undefined;
-  const hint = "; a TMDB API Read Access Token is one line of letters, digits, '-', '_' and '.' (a JWT)";
-  if (/[\r\n]/.test(sent)) return `contains a line break${hint}`;
-  if (/\p{Cc}/u.test(sent)) return `contains a control character${hint}`;
-  if (/\s/.test(sent)) return `contains whitespace${hint}`;
-  if (/[^\x20-\x7e]/.test(sent)) return `contains a non-ASCII character${hint}`;
-  return `contains a character other than letters, digits, '-', '_' and '.'${hint}`;
 }
 
 const DEFAULTS = {

@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
+import { tmdbTokenProblem } from "../../functions/extractor/token";
 import { extractionSeconds } from "../../components/extractor";
-import {
-  PROJECT,
-  StackConfigError,
-  bearerTokenProblem,
-  parseStackConfig,
-  publicKeyBody,
-} from "../../stackConfig";
+import { PROJECT, StackConfigError, parseStackConfig, publicKeyBody } from "../../stackConfig";
 import {
   TEST_DBT_PUBLIC_KEY_PEM,
   TEST_TMDB_TOKEN,
@@ -165,12 +160,12 @@ describe("parseStackConfig", () => {
     const cases: [token: string, problem: string][] = [
       [planted, "a line break (character 37)"],
       [`${TEST_TMDB_TOKEN.slice(0, 9)}\r${TEST_TMDB_TOKEN.slice(9)}`, "a line break (character 10)"],
-      [`${TEST_TMDB_TOKEN.slice(0, 4)}\t${TEST_TMDB_TOKEN.slice(4)}`, "a control character (character 5)"],
+      [`${TEST_TMDB_TOKEN.slice(0, 4)}\t${TEST_TMDB_TOKEN.slice(4)}`, "whitespace (character 5)"],
       [
         `${TEST_TMDB_TOKEN.slice(0, 4)}\u0000${TEST_TMDB_TOKEN.slice(4)}`,
         "a control character (character 5)",
       ],
-      [`Bearer ${TEST_TMDB_TOKEN}`, "a space (character 7)"],
+      [`Bearer ${TEST_TMDB_TOKEN}`, "whitespace (character 7)"],
       [`${TEST_TMDB_TOKEN}\u00e9`, `a non-ASCII character (character ${TEST_TMDB_TOKEN.length + 1})`],
       [`${TEST_TMDB_TOKEN}\u20ac`, `a non-ASCII character (character ${TEST_TMDB_TOKEN.length + 1})`],
       [`"${TEST_TMDB_TOKEN}"`, "a character a bearer token cannot hold (character 1)"],
@@ -195,7 +190,7 @@ describe("parseStackConfig", () => {
         message.startsWith(`Invalid stack configuration:\n  - ${PROJECT}:tmdbApiToken contains ${problem}; `),
         message,
       );
-      assert.match(message, /it must be the API Read Access Token alone, on one line/);
+      assert.match(message, /a TMDB API Read Access Token is one line of letters, digits and - \. _ ~ \+ \//);
       for (const part of token.split(/[^A-Za-z0-9]+/).filter((p) => p.length >= 10))
         assert.ok(!message.includes(part), `message ${i} echoes part of the token`);
     });
@@ -209,8 +204,8 @@ describe("parseStackConfig", () => {
     // Assess
     assert.equal(pasted.tmdbApiToken, TEST_TMDB_TOKEN);
     assert.equal(padded.tmdbApiToken, "abc-._~+/123==");
-    assert.equal(bearerTokenProblem(TEST_TMDB_TOKEN), undefined);
-    assert.match(String(bearerTokenProblem("==")), /^is only "=" padding/);
+    assert.equal(tmdbTokenProblem(TEST_TMDB_TOKEN), undefined);
+    assert.match(String(tmdbTokenProblem("==")), /^is only "=" padding/);
   });
 
   it("refuses an account identifier where only the account name belongs", () => {

@@ -118,7 +118,7 @@ describe("extractor secrets (bundled handler)", () => {
     [
       "a token with a line break",
       (env) => env.env({ TMDB_API_TOKEN: `${TOKEN}\r\nX-Injected: ${PLANTED}` }),
-      /^Invalid extractor configuration: TMDB_API_TOKEN contains a line break; /,
+      /^Invalid extractor configuration: TMDB_API_TOKEN contains a line break \(character \d+\); /,
     ],
     [
       "a secret with a line break",
@@ -128,7 +128,7 @@ describe("extractor secrets (bundled handler)", () => {
           TMDB_SECRET_ARN: TWO_LINE_SECRET_ARN,
           AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.endpoint,
         }),
-      /secret arn:aws:secretsmanager:.*:secret:tmdb-two-lines-AbCdEf \(TMDB_SECRET_ARN\) failed: the SecretString contains a line break; /,
+      /secret arn:aws:secretsmanager:.*:secret:tmdb-two-lines-AbCdEf \(TMDB_SECRET_ARN\) failed: the SecretString contains a line break \(character \d+\); /,
     ],
     [
       "a base URL with user and password",
