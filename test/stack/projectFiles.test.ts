@@ -5,7 +5,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 // Type-checks the preload Pulumi.yaml names (a type-only import: nothing runs).
-import type {} from "../../sourceMaps";
 import { CONFIG_KEYS, PROJECT, SECRET_KEYS, parseStackConfig } from "../../stackConfig";
 import {
   TEST_DBT_PUBLIC_KEY_PEM,
