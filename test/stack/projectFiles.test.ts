@@ -4,7 +4,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-// Type-checks the preload Pulumi.yaml names (a type-only import: nothing runs).
 import { CONFIG_KEYS, PROJECT, SECRET_KEYS, parseStackConfig } from "../../stackConfig";
 import {
   TEST_DBT_PUBLIC_KEY_PEM,
