@@ -16,6 +16,21 @@ export const DEFAULT_RAW_PREFIX = "raw/movies/";
 /** Key prefix of quarantined records (default of `rejectPrefix`); never under the raw prefix. */
 export const DEFAULT_REJECT_PREFIX = "rejects/movies/";
 
+/**
+ * Key prefix of the extractor's checkpoints (backfill progress, the end of the last changes run):
+ * never under the raw prefix, so the pipe never sees them.
+ */
+export const DEFAULT_STATE_PREFIX = "state/";
+
+/** The longest window `GET /movie/changes` accepts, in days (TMDB's limit). */
+export const TMDB_CHANGES_MAX_DAYS = 14;
+
+/** The first year a backfill covers by default: the year of the oldest films TMDB lists. */
+export const FIRST_FILM_YEAR = 1874;
+
+/** Records per landed object at most; a backfill year with more lands several objects. */
+export const MAX_RECORDS_PER_OBJECT = 5000;
+
 /** Suffix of the object keys the pipe loads (the bucket notification's filter). */
 export const RAW_FILE_SUFFIX = ".json";
 
