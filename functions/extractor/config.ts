@@ -2,6 +2,7 @@ import * as z from "zod";
 import {
   DEFAULT_RAW_PREFIX,
   DEFAULT_REJECT_PREFIX,
+  DEFAULT_STATE_PREFIX,
   prefixOverlapProblem,
   TMDB_MAX_PAGE,
 } from "../../contract/pipeline";
@@ -37,6 +38,25 @@ export interface ExtractorConfig {
    * @default "rejects/movies/"
    */
   rejectPrefix: string;
+  /**
+   * Key prefix of the extractor's checkpoints (`STATE_PREFIX`), ending in `/`; outside the raw and
+   * reject prefixes, so the pipe never loads them.
+   * @default "state/"
+   */
+  statePrefix: string;
+  /**
+   * Primary release years a backfill works on at once, 1..10 (`BACKFILL_YEAR_CONCURRENCY`): a year
+   * pages one page at a time, so a few years together keep the request rate at its limit.
+   * @default 3
+   */
+  backfillYearConcurrency: number;
+  /**
+   * Seconds before the end of an invocation (the Lambda's remaining time) at which a backfill or a
+   * changes run stops starting new work, 0..900 (`EXTRACTOR_STOP_MARGIN_SECONDS`): what is under way
+   * then finishes and lands, and the run returns `done: false` to be invoked again.
+   * @default 120
+   */
+  stopMarginSeconds: number;
   /**
    * Popular pages to list, 1..500 (`TMDB_PAGES`); the event's `pages` overrides it per run.
    * @default 5
@@ -120,6 +140,9 @@ const DEFAULTS = {
   TMDB_API_BASE_URL: DEFAULT_TMDB_BASE_URL,
   RAW_PREFIX: DEFAULT_RAW_PREFIX,
   REJECT_PREFIX: DEFAULT_REJECT_PREFIX,
+  STATE_PREFIX: DEFAULT_STATE_PREFIX,
+  BACKFILL_YEAR_CONCURRENCY: 3,
+  EXTRACTOR_STOP_MARGIN_SECONDS: 120,
   TMDB_PAGES: 5,
   TMDB_MAX_CONCURRENCY: 8,
   TMDB_MAX_RPS: 35,
@@ -194,15 +217,44 @@ function read<T>(
   return undefined;
 }
 
+type Read = <T>(variable: string, schema: z.ZodType<T>, fallback?: T) => T | undefined;
+type Problems = { variable: string; message: string }[];
+
 /**
  * Reads and validates the extractor's settings from `env`. Every problem is reported at once in one
  * {@link ConfigError} whose message names each offending variable.
  */
 export function loadConfig(env: Env): ExtractorConfig {
-  const problems: { variable: string; message: string }[] = [];
-  const r = <T>(variable: string, schema: z.ZodType<T>, fallback?: T) =>
-    read(env, variable, schema, fallback, problems);
+  const problems: Problems = [];
+  const r: Read = (variable, schema, fallback) => read(env, variable, schema, fallback, problems);
+  const tmdb = readTmdb(env, r, problems);
+  const landing = readLanding(env, r, problems);
+  const tuning = {
+    pages: r("TMDB_PAGES", integer(1, TMDB_MAX_PAGE), DEFAULTS.TMDB_PAGES),
+    maxConcurrency: r("TMDB_MAX_CONCURRENCY", integer(1, 20), DEFAULTS.TMDB_MAX_CONCURRENCY),
+    maxRps: r("TMDB_MAX_RPS", integer(1, 1000), DEFAULTS.TMDB_MAX_RPS),
+    timeoutMs: r("TMDB_TIMEOUT_MS", integer(1, 900_000), DEFAULTS.TMDB_TIMEOUT_MS),
+    maxRetries: r("TMDB_MAX_RETRIES", integer(0, 10), DEFAULTS.TMDB_MAX_RETRIES),
+    retryBaseDelayMs: r("TMDB_RETRY_BASE_DELAY_MS", integer(0, 60_000), DEFAULTS.TMDB_RETRY_BASE_DELAY_MS),
+    retryMaxDelayMs: r("TMDB_RETRY_MAX_DELAY_MS", integer(0, 300_000), DEFAULTS.TMDB_RETRY_MAX_DELAY_MS),
+    maxRetryAfterMs: r("TMDB_MAX_RETRY_AFTER_MS", integer(0, 300_000), DEFAULTS.TMDB_MAX_RETRY_AFTER_MS),
+    backfillYearConcurrency: r(
+      "BACKFILL_YEAR_CONCURRENCY",
+      integer(1, 10),
+      DEFAULTS.BACKFILL_YEAR_CONCURRENCY,
+    ),
+    stopMarginSeconds: r(
+      "EXTRACTOR_STOP_MARGIN_SECONDS",
+      integer(0, 900),
+      DEFAULTS.EXTRACTOR_STOP_MARGIN_SECONDS,
+    ),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { ...tmdb, ...landing, ...tuning } as ExtractorConfig;
+}
 
+/** TMDB's base URL and the token, or the secret holding it. */
+function readTmdb(env: Env, r: Read, problems: Problems) {
   const tmdbBaseUrl = r("TMDB_API_BASE_URL", tmdbBaseUrlSchema, DEFAULTS.TMDB_API_BASE_URL);
   const tmdbToken = r("TMDB_API_TOKEN", tmdbTokenSchema);
   const tmdbSecretArn = r(
@@ -219,48 +271,41 @@ export function loadConfig(env: Env): ExtractorConfig {
       message: "is required (or TMDB_SECRET_ARN, a Secrets Manager secret holding the token)",
     });
   }
+  return {
+    tmdbBaseUrl,
+    ...(tmdbToken === undefined ? {} : { tmdbToken }),
+    ...(tmdbSecretArn === undefined ? {} : { tmdbSecretArn }),
+  };
+}
+
+/** The bucket, its three prefixes (which must not overlap), the region and the S3 endpoint. */
+function readLanding(env: Env, r: Read, problems: Problems) {
   const rawBucket = r("RAW_BUCKET", bucketName);
   if (!env["RAW_BUCKET"]) problems.push({ variable: "RAW_BUCKET", message: "is required" });
   const rawPrefix = r("RAW_PREFIX", prefix, DEFAULTS.RAW_PREFIX);
   const rejectPrefix = r("REJECT_PREFIX", prefix, DEFAULTS.REJECT_PREFIX);
-  const overlap = rawPrefix && rejectPrefix ? prefixOverlapProblem(rawPrefix, rejectPrefix) : undefined;
-  if (overlap) problems.push({ variable: "REJECT_PREFIX", message: overlap });
-  const pages = r("TMDB_PAGES", integer(1, TMDB_MAX_PAGE), DEFAULTS.TMDB_PAGES);
-  const maxConcurrency = r("TMDB_MAX_CONCURRENCY", integer(1, 20), DEFAULTS.TMDB_MAX_CONCURRENCY);
-  const maxRps = r("TMDB_MAX_RPS", integer(1, 1000), DEFAULTS.TMDB_MAX_RPS);
-  const timeoutMs = r("TMDB_TIMEOUT_MS", integer(1, 900_000), DEFAULTS.TMDB_TIMEOUT_MS);
-  const maxRetries = r("TMDB_MAX_RETRIES", integer(0, 10), DEFAULTS.TMDB_MAX_RETRIES);
-  const retryBaseDelayMs = r(
-    "TMDB_RETRY_BASE_DELAY_MS",
-    integer(0, 60_000),
-    DEFAULTS.TMDB_RETRY_BASE_DELAY_MS,
-  );
-  const retryMaxDelayMs = r("TMDB_RETRY_MAX_DELAY_MS", integer(0, 300_000), DEFAULTS.TMDB_RETRY_MAX_DELAY_MS);
-  const maxRetryAfterMs = r("TMDB_MAX_RETRY_AFTER_MS", integer(0, 300_000), DEFAULTS.TMDB_MAX_RETRY_AFTER_MS);
+  const statePrefix = r("STATE_PREFIX", prefix, DEFAULTS.STATE_PREFIX);
+  const overlaps: [string, string | undefined, string | undefined][] = [
+    ["REJECT_PREFIX", rawPrefix, rejectPrefix],
+    ["STATE_PREFIX", rawPrefix, statePrefix],
+    ["STATE_PREFIX", rejectPrefix, statePrefix],
+  ];
+  for (const [variable, a, b] of overlaps) {
+    const overlap = a && b ? prefixOverlapProblem(a, b) : undefined;
+    if (overlap) problems.push({ variable, message: overlap });
+  }
   const s3Endpoint = env["AWS_ENDPOINT_URL_S3"]
     ? r("AWS_ENDPOINT_URL_S3", httpUrl)
     : r("AWS_ENDPOINT_URL", httpUrl);
-  const region = env["AWS_REGION"] || env["AWS_DEFAULT_REGION"] || (s3Endpoint ? "us-east-1" : undefined);
-  if (!region)
+  const awsRegion = env["AWS_REGION"] || env["AWS_DEFAULT_REGION"] || (s3Endpoint ? "us-east-1" : undefined);
+  if (!awsRegion)
     problems.push({ variable: "AWS_REGION", message: "is required (Lambda sets it; set it locally)" });
-
-  if (problems.length > 0) throw new ConfigError(problems);
   return {
-    tmdbBaseUrl: tmdbBaseUrl as string,
-    ...(tmdbToken === undefined ? {} : { tmdbToken }),
-    ...(tmdbSecretArn === undefined ? {} : { tmdbSecretArn }),
-    rawBucket: rawBucket as string,
-    rawPrefix: rawPrefix as string,
-    rejectPrefix: rejectPrefix as string,
-    pages: pages as number,
-    maxConcurrency: maxConcurrency as number,
-    maxRps: maxRps as number,
-    timeoutMs: timeoutMs as number,
-    maxRetries: maxRetries as number,
-    retryBaseDelayMs: retryBaseDelayMs as number,
-    retryMaxDelayMs: retryMaxDelayMs as number,
-    maxRetryAfterMs: maxRetryAfterMs as number,
-    awsRegion: region as string,
+    rawBucket,
+    rawPrefix,
+    rejectPrefix,
+    statePrefix,
+    awsRegion,
     ...(s3Endpoint === undefined ? {} : { s3Endpoint }),
   };
 }

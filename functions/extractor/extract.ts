@@ -3,12 +3,10 @@ import type { ExtractorConfig } from "./config";
 import { describeError } from "./errors";
 import { createS3Client, objectKey, putNdjson } from "./landing";
 import { createLogger, type Logger } from "./logger";
-import { MovieCollector } from "./movies";
-import { RateLimiter } from "./rateLimiter";
-import { resolveTmdbToken } from "./secrets";
+import type { MovieCollector } from "./movies";
+import { openSession } from "./session";
 import { listPopular } from "./sources/popular";
-import { createTmdbClient, type TmdbClient } from "./tmdbClient";
-import { WorkQueue } from "./workQueue";
+import type { TmdbClient } from "./tmdbClient";
 
 /** What a run did; returned by {@link runExtraction} and logged as one line. */
 export interface ExtractionSummary {
@@ -117,38 +115,15 @@ export async function runExtraction(
   }
 }
 
-/** The client, the work queue and the collector of a run, with the popular list as its source. */
+/** A session with the popular list as its source. */
 async function startRun(config: ExtractorConfig, logger: Logger, controller: AbortController) {
-  const token = await resolveTmdbToken(config);
-  const client = createTmdbClient({
-    baseUrl: config.tmdbBaseUrl,
-    token,
-    timeoutMs: config.timeoutMs,
-    maxRetries: config.maxRetries,
-    retryBaseDelayMs: config.retryBaseDelayMs,
-    retryMaxDelayMs: config.retryMaxDelayMs,
-    maxRetryAfterMs: config.maxRetryAfterMs,
-    limiter: new RateLimiter(config.maxRps),
-    signal: controller.signal,
-    logger,
+  const session = await openSession(config, logger, controller);
+  const movies = session.collector();
+  const source = listPopular(session.client, session.queue, movies, {
+    pages: config.pages,
+    signal: session.signal,
   });
-  let fatal: unknown;
-  const queue = new WorkQueue(config.maxConcurrency, (error) => {
-    if (fatal !== undefined) return;
-    fatal = error;
-    controller.abort(error);
-  });
-  const movies = new MovieCollector(client, queue, logger, controller.signal);
-  const source = listPopular(client, queue, movies, { pages: config.pages, signal: controller.signal });
-  return {
-    client,
-    movies,
-    pages: source.pagesListed,
-    async drained() {
-      await queue.drained();
-      if (fatal !== undefined) throw fatal;
-    },
-  };
+  return { client: session.client, movies, pages: source.pagesListed, drained: () => session.drained() };
 }
 
 /** Writes the landed records and the quarantined ones, each as one NDJSON object named after the run start. */

@@ -56,3 +56,29 @@ export async function putNdjson(
     throw new LandingError(bucket, key, describeError(error), { cause: error });
   }
 }
+
+/** `2026-01-31T06-00-07Z`: a run start as it appears in object keys. */
+export function keyStamp(runStart: Date): string {
+  return `${runStart.toISOString().slice(0, 19).replaceAll(":", "-")}Z`;
+}
+
+/**
+ * Writes `records` under `<prefix><folder>/` as objects of at most `perObject` lines, named
+ * `movies_<run start>_part-<n>.json`; returns their keys (none for no records).
+ */
+export async function putParts(
+  s3: S3Client,
+  bucket: string,
+  location: { prefix: string; folder: string; runStart: Date },
+  records: readonly unknown[],
+  perObject: number,
+): Promise<string[]> {
+  const keys: string[] = [];
+  for (let start = 0; start < records.length; start += perObject) {
+    const part = keys.length + 1;
+    const key = `${location.prefix}${location.folder}/movies_${keyStamp(location.runStart)}_part-${part}.json`;
+    await putNdjson(s3, bucket, key, records.slice(start, start + perObject));
+    keys.push(key);
+  }
+  return keys;
+}

@@ -20,7 +20,7 @@ import type { WorkQueue } from "./workQueue";
 
 /** A record kept out of the raw layer, with why. */
 export interface RejectedRecord {
-  source: "movie-popular-list" | "movie-details";
+  source: "movie-popular-list" | "movie-discover-list" | "movie-changes-list" | "movie-details";
   id: number | null;
   page: number | null;
   reason: string;
@@ -36,6 +36,10 @@ export class MovieCollector {
   /** Listing position of every distinct id (the landed object keeps this order). */
   readonly listingOrder = new Map<number, number>();
   readonly landed = new Map<number, Record<string, unknown>>();
+  /** Revenue of every movie whose valid details arrived (the backfill's stop rule reads it). */
+  readonly #revenue = new Map<number, number>();
+  #pending = 0;
+  #idle: (() => void)[] = [];
 
   constructor(
     private readonly tmdb: TmdbClient,
@@ -48,7 +52,41 @@ export class MovieCollector {
   add(id: number, position: number): void {
     if (this.listingOrder.has(id)) return;
     this.listingOrder.set(id, position);
-    this.queue.push(() => this.#fetch(id), "low");
+    this.#pending += 1;
+    this.queue.push(async () => {
+      try {
+        await this.#fetch(id);
+      } finally {
+        this.#pending -= 1;
+        if (this.#pending === 0) for (const resolve of this.#idle.splice(0)) resolve();
+      }
+    }, "low");
+  }
+
+  /**
+   * Resolves once every id added so far has its outcome; rejects with the run's abort reason when
+   * the run stops first (e.g. TMDB refused the token).
+   */
+  settled(): Promise<void> {
+    if (this.#pending === 0) return Promise.resolve();
+    if (this.signal.aborted) return Promise.reject(this.signal.reason);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(this.signal.reason);
+      this.signal.addEventListener("abort", onAbort, { once: true });
+      this.#idle.push(() => {
+        this.signal.removeEventListener("abort", onAbort);
+        resolve();
+      });
+    });
+  }
+
+  /**
+   * Whether any of `ids` may have revenue: a movie whose valid details show revenue > 0, or one whose
+   * details could not be fetched (unknown counts as maybe, so paging never stops on a failure).
+   */
+  anyRevenue(ids: readonly number[]): boolean {
+    const failed = new Set(this.failed.map((failure) => failure.id));
+    return ids.some((id) => (this.#revenue.get(id) ?? 0) > 0 || failed.has(id));
   }
 
   /** Quarantines a record a list source could not use. */
@@ -73,7 +111,7 @@ export class MovieCollector {
   /** Rejected list entries by page, then rejected details in listing order: deterministic quarantine. */
   sortedRejects(): RejectedRecord[] {
     const rank = (r: RejectedRecord) =>
-      r.source === "movie-popular-list"
+      r.source !== "movie-details"
         ? [0, r.page ?? 0]
         : [1, this.listingOrder.get(r.id ?? -1) ?? Number.MAX_SAFE_INTEGER];
     return [...this.rejects].sort((a, b) => {
@@ -112,6 +150,7 @@ export class MovieCollector {
       this.logger.warn("movie details rejected", { id, reason: why });
       return;
     }
+    this.#revenue.set(id, parsed.data.revenue);
     if (parsed.data.budget === 0 && parsed.data.revenue === 0) {
       this.counts.skippedNoFinancials += 1;
       return;

@@ -23,6 +23,7 @@ describe("loadConfig", () => {
       rawBucket: "my-raw-bucket",
       rawPrefix: "raw/movies/",
       rejectPrefix: "rejects/movies/",
+      statePrefix: "state/",
       pages: 5,
       maxConcurrency: 8,
       maxRps: 35,
@@ -31,6 +32,8 @@ describe("loadConfig", () => {
       retryBaseDelayMs: 500,
       retryMaxDelayMs: 8_000,
       maxRetryAfterMs: 10_000,
+      backfillYearConcurrency: 3,
+      stopMarginSeconds: 120,
       awsRegion: "eu-west-1",
     });
   });
@@ -42,6 +45,9 @@ describe("loadConfig", () => {
       TMDB_API_BASE_URL: "http://127.0.0.1:9999/3/",
       RAW_PREFIX: "landing/tmdb/",
       REJECT_PREFIX: "quarantine/",
+      STATE_PREFIX: "checkpoints/",
+      BACKFILL_YEAR_CONCURRENCY: "5",
+      EXTRACTOR_STOP_MARGIN_SECONDS: "60",
       TMDB_PAGES: "500",
       TMDB_MAX_CONCURRENCY: "20",
       TMDB_MAX_RPS: "40",
@@ -56,19 +62,32 @@ describe("loadConfig", () => {
       [
         config.rawPrefix,
         config.rejectPrefix,
+        config.statePrefix,
+        config.backfillYearConcurrency,
+        config.stopMarginSeconds,
         config.pages,
         config.maxConcurrency,
         config.maxRps,
         config.timeoutMs,
         config.maxRetries,
       ],
-      ["landing/tmdb/", "quarantine/", 500, 20, 40, 2500, 0],
+      ["landing/tmdb/", "quarantine/", "checkpoints/", 5, 60, 500, 20, 40, 2500, 0],
     );
     assert.equal(config.s3Endpoint, "http://127.0.0.1:4568");
     assert.equal(config.awsRegion, "us-east-1", "a local endpoint needs no region");
   });
 
   const invalid: [string, Record<string, string>, RegExp][] = [
+    [
+      "a state prefix under the raw prefix",
+      { STATE_PREFIX: "raw/movies/state/" },
+      /STATE_PREFIX must not overlap the raw prefix "raw\/movies\/"/,
+    ],
+    [
+      "a backfill year concurrency of 0",
+      { BACKFILL_YEAR_CONCURRENCY: "0" },
+      /BACKFILL_YEAR_CONCURRENCY must be an integer between 1 and 10/,
+    ],
     ["a missing bucket", { RAW_BUCKET: "" }, /RAW_BUCKET is required/],
     [
       "a bad bucket name",
@@ -212,9 +231,9 @@ describe("loadConfig", () => {
     assert.deepEqual(error.variables, [
       "TMDB_API_TOKEN",
       "RAW_BUCKET",
+      "AWS_REGION",
       "TMDB_PAGES",
       "TMDB_MAX_RPS",
-      "AWS_REGION",
     ]);
   });
 });

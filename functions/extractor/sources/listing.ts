@@ -1,0 +1,76 @@
+import { TMDB_MAX_PAGE } from "../../../contract/pipeline";
+import { describeError, PageListingError, TmdbAuthError } from "../errors";
+import { describeIssues, PopularPageSchema } from "../schemas";
+import type { TmdbClient } from "../tmdbClient";
+import { daysIn, halves, type DayRange } from "./dates";
+
+/**
+ * Paging a TMDB list endpoint that serves at most 500 pages per query: a date range whose results
+ * would pass that is cut in halves until each part fits (a single day that still does not fit is
+ * paged to its 500th page, and the rest counted as unreachable).
+ */
+
+/** One page of a list: its entries and the list's size. */
+export interface ListPage {
+  page: number;
+  results: unknown[];
+  totalPages: number;
+  totalResults: number;
+}
+
+/** Fetches page `page` of the list at `path` (e.g. `discover/movie`) for `query`, checked against TMDB's list shape. */
+export async function listPage(
+  tmdb: TmdbClient,
+  path: string,
+  query: Record<string, string | number>,
+  page: number,
+  signal: AbortSignal,
+): Promise<ListPage> {
+  let body: unknown;
+  try {
+    body = await tmdb.getJson(path, { ...query, page });
+  } catch (error) {
+    if (error instanceof TmdbAuthError || signal.aborted) throw error;
+    throw new PageListingError(page, `${path} ${JSON.stringify(query)}: ${describeError(error)}`, {
+      cause: error,
+    });
+  }
+  const parsed = PopularPageSchema.safeParse(body);
+  if (!parsed.success)
+    throw new PageListingError(page, `${path}: unexpected response: ${describeIssues(parsed.error)}`);
+  if (parsed.data.page !== page)
+    throw new PageListingError(page, `${path}: TMDB answered page ${parsed.data.page}`);
+  return {
+    page,
+    results: parsed.data.results,
+    totalPages: parsed.data.total_pages,
+    totalResults: parsed.data.total_results,
+  };
+}
+
+/** A query that fits in 500 pages, with its first page already fetched. */
+export interface FittingQuery {
+  range: DayRange;
+  first: ListPage;
+  /** Results past page 500 (only when a single day does not fit): they cannot be listed. */
+  unreachable: number;
+}
+
+/**
+ * The date ranges covering `range` whose lists each fit in 500 pages, with their first pages.
+ * `firstPageOf` fetches page 1 of a range.
+ */
+export async function fittingRanges(
+  range: DayRange,
+  firstPageOf: (range: DayRange) => Promise<ListPage>,
+  known?: ListPage,
+): Promise<FittingQuery[]> {
+  const first = known ?? (await firstPageOf(range));
+  if (first.totalPages <= TMDB_MAX_PAGE) return [{ range, first, unreachable: 0 }];
+  if (daysIn(range) === 1) {
+    const listable = TMDB_MAX_PAGE * first.results.length;
+    return [{ range, first, unreachable: Math.max(0, first.totalResults - listable) }];
+  }
+  const [early, late] = halves(range);
+  return [...(await fittingRanges(early, firstPageOf)), ...(await fittingRanges(late, firstPageOf))];
+}
