@@ -23,6 +23,7 @@ const alerts = new AlertTopic("alerts", { email: config.alarmEmail });
 const landing = new RawLanding("raw", {
   rawPrefix: config.rawPrefix,
   rejectPrefix: config.rejectPrefix,
+  statePrefix: config.statePrefix,
   standardIaAfterDays: config.standardIaAfterDays,
   glacierInstantRetrievalAfterDays: config.glacierInstantRetrievalAfterDays,
   expireAfterDays: config.expireAfterDays,
@@ -44,6 +45,7 @@ const extractor = new Extractor("extractor", {
   bucketArn: landing.bucketArn,
   rawPrefix: config.rawPrefix,
   rejectPrefix: config.rejectPrefix,
+  statePrefix: config.statePrefix,
   tmdbApiToken: config.tmdbApiToken,
   pages: config.pages,
   timeoutSeconds: config.extractorTimeoutSeconds,

@@ -4,7 +4,12 @@ import { tmdbTokenProblem } from "./functions/extractor/token";
 import { scheduleExpressionProblem } from "./components/dailySchedule";
 import { pagesProblem, pagesWithinTimeoutProblem } from "./components/extractor";
 import { monthlyCreditQuotaProblem } from "./components/snowflakeDatabase";
-import { expirationOrderProblem, forceDestroyProblem, lifecycleOrderProblem } from "./components/rawLanding";
+import {
+  expirationOrderProblem,
+  forceDestroyProblem,
+  lifecycleOrderProblem,
+  statePrefixProblem,
+} from "./components/rawLanding";
 import { prefixOverlapProblem } from "./contract/pipeline";
 
 /** Pulumi project name, and the namespace of every project config key (`tmdb-genre-roi:<key>`). */
@@ -148,6 +153,7 @@ const schema = z
       .pipe(z.email({ error: "must be an e-mail address, or empty for none" }).optional()),
     rawPrefix: keyPrefix(),
     rejectPrefix: keyPrefix(),
+    statePrefix: keyPrefix(),
     standardIaAfterDays: integer(30, 36500),
     glacierInstantRetrievalAfterDays: integer(1, 36500),
     expireAfterDays: optionalInteger(
@@ -177,6 +183,7 @@ const schema = z
       ),
     );
     issue("rejectPrefix", prefixOverlapProblem(v.rawPrefix, v.rejectPrefix));
+    issue("statePrefix", statePrefixProblem(v));
     issue(
       "forceDestroy",
       forceDestroyProblem({ forceDestroy: v.forceDestroy, protect: v.protectBucket }, "protectBucket"),

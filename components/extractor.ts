@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TMDB_MAX_PAGE } from "../contract/pipeline";
 import { EXTRACTOR_SERVICE_NAME, RUN_METRICS } from "../functions/extractor/runMetrics";
 import { firstProblem } from "./problems";
+import { statePrefixProblem } from "./rawLanding";
 
 /** Arguments of {@link Extractor}. */
 export interface ExtractorArgs {
@@ -28,6 +29,11 @@ export interface ExtractorArgs {
   rawPrefix: string;
   /** Key prefix of quarantined records (`REJECT_PREFIX`), ending with `/`. */
   rejectPrefix: string;
+  /**
+   * Key prefix of the function's checkpoints (`STATE_PREFIX`): a backfill's progress, the end of the last changes
+   * run. Ends with `/`; overlaps neither `rawPrefix` nor `rejectPrefix` (see `statePrefixProblem`).
+   */
+  statePrefix: string;
   /** TMDB API token, a secret Output; stored in Secrets Manager, never in the function's environment. */
   tmdbApiToken: pulumi.Input<string>;
   /** Pages of the popular list per run (`TMDB_PAGES`), 1..500. */
@@ -104,6 +110,8 @@ export function extractorArgsProblem(args: ExtractorArgs): string | undefined {
         : `"${args.resourceName}" must be 1..64 letters, digits, _ and -`,
     ],
     ["pages", pagesWithinTimeoutProblem(args)],
+    ["statePrefix", args.statePrefix.endsWith("/") ? undefined : "must end with '/'"],
+    ["statePrefix", statePrefixProblem(args)],
   ]);
 }
 
@@ -114,12 +122,17 @@ export function lambdaLogGroupName(functionName: string): string {
 
 /**
  * Least-privilege policy of the extractor's execution role. It grants no `cloudwatch:PutMetricData`: the run
- * metrics are EMF lines the function writes to its log group, from which CloudWatch Logs extracts them.
+ * metrics are EMF lines the function writes to its log group, from which CloudWatch Logs extracts them. Under the
+ * state prefix only, it may read and (conditionally) write its checkpoints, and list: without `s3:ListBucket` S3
+ * answers a GET of a checkpoint that does not exist yet with 403 instead of 404, which the function could not tell
+ * from a denied read. S3 evaluates that `s3:ListBucket` with the requested key as `s3:prefix`, so the condition
+ * admits it for keys under the state prefix only.
  */
 export function extractorPolicy(args: {
   bucketArn: string;
   rawPrefix: string;
   rejectPrefix: string;
+  statePrefix: string;
   secretArn: string;
   logGroupArn: string;
   alarmTopicArn: string;
@@ -146,6 +159,19 @@ export function extractorPolicy(args: {
         Resource: `${args.logGroupArn}:*`,
       },
       { Sid: "ReportFailedRuns", Effect: "Allow", Action: "sns:Publish", Resource: args.alarmTopicArn },
+      {
+        Sid: "ReadAndWriteCheckpoints",
+        Effect: "Allow",
+        Action: ["s3:GetObject", "s3:PutObject"],
+        Resource: `${args.bucketArn}/${args.statePrefix}*`,
+      },
+      {
+        Sid: "ListCheckpoints",
+        Effect: "Allow",
+        Action: "s3:ListBucket",
+        Resource: args.bucketArn,
+        Condition: { StringLike: { "s3:prefix": [`${args.statePrefix}*`] } },
+      },
     ],
   });
 }
@@ -216,7 +242,12 @@ export class Extractor extends pulumi.ComponentResource {
             alarmTopicArn,
           })
           .apply((arns) =>
-            extractorPolicy({ ...arns, rawPrefix: args.rawPrefix, rejectPrefix: args.rejectPrefix }),
+            extractorPolicy({
+              ...arns,
+              rawPrefix: args.rawPrefix,
+              rejectPrefix: args.rejectPrefix,
+              statePrefix: args.statePrefix,
+            }),
           ),
       },
       { parent: this },
@@ -226,7 +257,8 @@ export class Extractor extends pulumi.ComponentResource {
       `${name}-fn`,
       {
         name: resourceName,
-        description: "Lands TMDB popular movies with financials in S3 as NDJSON",
+        description:
+          "Lands TMDB movies with financials in S3 as NDJSON: the popular list, the latest changes, a catalog backfill",
         code: args.code,
         handler: "index.handler",
         runtime: args.runtime,
@@ -296,11 +328,14 @@ export function alarmOnAnyCount(
 }
 
 /**
- * The function's environment: where it lands records, how many pages it walks, where it reads its token, and the
- * service name and namespace of its Powertools logs and metrics.
+ * The function's environment: where it lands records and keeps its checkpoints, how many pages it walks, where it
+ * reads its token, and the service name and namespace of its Powertools logs and metrics.
  */
 export function extractorEnvironment(
-  args: Pick<ExtractorArgs, "bucketName" | "rawPrefix" | "rejectPrefix" | "pages" | "metricNamespace"> & {
+  args: Pick<
+    ExtractorArgs,
+    "bucketName" | "rawPrefix" | "rejectPrefix" | "statePrefix" | "pages" | "metricNamespace"
+  > & {
     secretArn: pulumi.Input<string>;
   },
 ): Record<string, pulumi.Input<string>> {
@@ -308,6 +343,7 @@ export function extractorEnvironment(
     RAW_BUCKET: args.bucketName,
     RAW_PREFIX: args.rawPrefix,
     REJECT_PREFIX: args.rejectPrefix,
+    STATE_PREFIX: args.statePrefix,
     TMDB_PAGES: String(args.pages),
     TMDB_SECRET_ARN: args.secretArn,
     POWERTOOLS_SERVICE_NAME: EXTRACTOR_SERVICE_NAME,

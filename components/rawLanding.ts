@@ -12,6 +12,11 @@ export interface RawLandingArgs {
   rawPrefix: string;
   /** Key prefix of quarantined records, ending with `/`. */
   rejectPrefix: string;
+  /**
+   * Key prefix of the extractor's checkpoints, ending with `/`: never tiered (they are tiny and rewritten often),
+   * their replaced versions deleted after {@link CHECKPOINT_VERSION_DAYS} days.
+   */
+  statePrefix: string;
   /** Days after which files move to Standard-IA (S3 requires at least 30). */
   standardIaAfterDays: number;
   /** Days after which files move to Glacier Instant Retrieval (at least 30 days after Standard-IA). */
@@ -61,6 +66,25 @@ export function forceDestroyProblem(
   return `can only be true when ${protectField} is false (a protected bucket is never destroyed)`;
 }
 
+/**
+ * Why the extractor's checkpoints cannot live under `statePrefix`, or undefined when they can: the prefix may overlap
+ * neither the raw prefix (the pipe would try to load checkpoints) nor the reject prefix (checkpoints would read as
+ * quarantined records). Overlap is {@link prefixOverlapProblem}'s rule, in both directions. Reported against
+ * `statePrefix`.
+ */
+export function statePrefixProblem(
+  args: Pick<RawLandingArgs, "rawPrefix" | "rejectPrefix" | "statePrefix">,
+): string | undefined {
+  const overlaps = (prefix: string) => prefixOverlapProblem(prefix, args.statePrefix) !== undefined;
+  if (overlaps(args.rawPrefix)) {
+    return `must not overlap the raw prefix "${args.rawPrefix}": the pipe would try to load the checkpoints`;
+  }
+  if (overlaps(args.rejectPrefix)) {
+    return `must not overlap the reject prefix "${args.rejectPrefix}": checkpoints are no quarantined records`;
+  }
+  return undefined;
+}
+
 /** The first problem of a {@link RawLanding}'s arguments, as `<field> <problem>`, or undefined when there is none. */
 export function rawLandingArgsProblem(args: RawLandingArgs): string | undefined {
   return firstProblem([
@@ -70,12 +94,26 @@ export function rawLandingArgsProblem(args: RawLandingArgs): string | undefined 
     ["rawPrefix", args.rawPrefix.endsWith("/") ? undefined : "must end with '/'"],
     ["rejectPrefix", args.rejectPrefix.endsWith("/") ? undefined : "must end with '/'"],
     ["rejectPrefix", prefixOverlapProblem(args.rawPrefix, args.rejectPrefix)],
+    ["statePrefix", args.statePrefix.endsWith("/") ? undefined : "must end with '/'"],
+    ["statePrefix", statePrefixProblem(args)],
   ]);
 }
 
-/** Tiering of landed files under the given prefixes, never to a class Snowflake cannot read. */
+/**
+ * Days S3 keeps a replaced version of a checkpoint (the bucket is versioned, and every conditional write of a
+ * checkpoint replaces one) before deleting it: long enough to look back at a recent run's progress.
+ */
+export const CHECKPOINT_VERSION_DAYS = 30;
+
+/**
+ * Tiering of landed files under the given prefixes, never to a class Snowflake cannot read; the replaced versions of
+ * the checkpoints under `statePrefix`, if given, deleted after {@link CHECKPOINT_VERSION_DAYS} days. Checkpoints are
+ * never tiered: they are a few hundred bytes, rewritten by every run, and Standard-IA and Glacier Instant Retrieval
+ * bill each object as at least 128 KB, for at least 30 days (Glacier Instant Retrieval: 90).
+ */
 export function rawLifecycleRules(args: {
   prefixes: string[];
+  statePrefix?: string;
   standardIaAfterDays: number;
   glacierInstantRetrievalAfterDays: number;
   expireAfterDays?: number;
@@ -99,8 +137,20 @@ export function rawLifecycleRules(args: {
           noncurrentVersionExpiration: { noncurrentDays: args.expireAfterDays },
         }),
   }));
+  const checkpoints: aws.types.input.s3.BucketLifecycleConfigurationRule[] =
+    args.statePrefix === undefined
+      ? []
+      : [
+          {
+            id: "expire-replaced-checkpoints",
+            status: "Enabled",
+            filter: { prefix: args.statePrefix },
+            noncurrentVersionExpiration: { noncurrentDays: CHECKPOINT_VERSION_DAYS },
+          },
+        ];
   return [
     ...tiering,
+    ...checkpoints,
     {
       id: "abort-incomplete-uploads",
       status: "Enabled",
@@ -129,7 +179,8 @@ export function tlsOnlyBucketPolicy(bucketArn: string): string {
 
 /**
  * The raw landing bucket: versioned, SSE-S3 encrypted, private (all four public-access blocks, bucket owner
- * enforced), TLS only, and tiered to Standard-IA then Glacier Instant Retrieval without ever deleting by default.
+ * enforced), TLS only; landed and quarantined files tiered to Standard-IA then Glacier Instant Retrieval without
+ * ever deleting them by default; the extractor's checkpoints kept in Standard, their replaced versions deleted.
  */
 export class RawLanding extends pulumi.ComponentResource {
   /** The bucket. */
@@ -184,6 +235,7 @@ export class RawLanding extends pulumi.ComponentResource {
         bucket,
         rules: rawLifecycleRules({
           prefixes: [args.rawPrefix, args.rejectPrefix],
+          statePrefix: args.statePrefix,
           standardIaAfterDays,
           glacierInstantRetrievalAfterDays,
           expireAfterDays: args.expireAfterDays,

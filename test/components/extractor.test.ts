@@ -37,6 +37,7 @@ const probeArgs = (overrides: Partial<ExtractorArgs> = {}): ExtractorArgs => ({
   bucketArn: "arn:aws:s3:::b",
   rawPrefix: "raw/",
   rejectPrefix: "rejects/",
+  statePrefix: "state/",
   tmdbApiToken: pulumi.secret("t"),
   alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:t",
   pages: 1,
@@ -82,6 +83,25 @@ describe("Extractor", () => {
       );
       assert.equal(extractorArgsProblem(probeArgs({ pages: 250, timeoutSeconds: 300 })), undefined);
       assert.equal(extractorArgsProblem(probeArgs({ pages: 500, timeoutSeconds: 600 })), undefined);
+    });
+
+    it("keeps its checkpoints under a prefix of their own, apart from landed and quarantined records", () => {
+      // Act
+      const problems = [
+        probeArgs({ statePrefix: "state" }),
+        probeArgs({ statePrefix: "raw/state/" }),
+        probeArgs({ rawPrefix: "data/raw/", statePrefix: "data/" }),
+        probeArgs({ statePrefix: "rejects/state/" }),
+      ].map(extractorArgsProblem);
+
+      // Assess
+      assert.deepEqual(problems, [
+        "statePrefix must end with '/'",
+        'statePrefix must not overlap the raw prefix "raw/": the pipe would try to load the checkpoints',
+        'statePrefix must not overlap the raw prefix "data/raw/": the pipe would try to load the checkpoints',
+        'statePrefix must not overlap the reject prefix "rejects/": checkpoints are no quarantined records',
+      ]);
+      assert.equal(extractorArgsProblem(probeArgs({ statePrefix: "checkpoints/extractor/" })), undefined);
     });
 
     it("publishes, from its bundled handler run with the environment it is given, the metric its partial-failure alarm reads", async () => {
@@ -152,6 +172,7 @@ describe("Extractor", () => {
           bucketArn: "arn:aws:s3:::probe-bucket",
           rawPrefix: "raw/movies/",
           rejectPrefix: "rejects/movies/",
+          statePrefix: "checkpoints/",
           tmdbApiToken: pulumi.secret("probe-token"),
           alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:probe-alerts",
           pages: 2,
@@ -172,6 +193,14 @@ describe("Extractor", () => {
         "arn:aws:s3:::probe-bucket/raw/movies/*",
         "arn:aws:s3:::probe-bucket/rejects/movies/*",
       ]);
+      assert.deepEqual(
+        statements.slice(-2).map((statement) => [statement["Resource"], statement["Condition"]]),
+        [
+          ["arn:aws:s3:::probe-bucket/checkpoints/*", undefined],
+          ["arn:aws:s3:::probe-bucket", { StringLike: { "s3:prefix": ["checkpoints/*"] } }],
+        ],
+      );
+      assert.equal(obj(obj(fn.inputs["environment"])["variables"])["STATE_PREFIX"], "checkpoints/");
       assert.equal(run.outputs["functionName"], fn.state["name"]);
     });
 
@@ -231,6 +260,7 @@ describe("Extractor", () => {
         RAW_BUCKET: bucket.state["bucket"],
         RAW_PREFIX: "raw/movies/",
         REJECT_PREFIX: "rejects/movies/",
+        STATE_PREFIX: "state/",
         TMDB_PAGES: "5",
         TMDB_SECRET_ARN: secret.state["arn"],
         POWERTOOLS_SERVICE_NAME: "tmdb-extractor",
@@ -253,7 +283,7 @@ describe("Extractor", () => {
       assert.ok(version.secretInputs.has("secretString"));
     });
 
-    it("may only put objects under the two prefixes, read its one secret, write its logs (and so its EMF metrics) and report failures", () => {
+    it("may only put objects under the two prefixes, read its one secret, write its logs (and so its EMF metrics), report failures, and read, write and list its checkpoints", () => {
       // Prepare
       const bucketArn = String(dev.one(T.bucket).state["arn"]);
       const role = dev.one(T.role, "extractor");
@@ -293,6 +323,19 @@ describe("Extractor", () => {
           Effect: "Allow",
           Action: "sns:Publish",
           Resource: dev.one(T.topic).state["arn"],
+        },
+        {
+          Sid: "ReadAndWriteCheckpoints",
+          Effect: "Allow",
+          Action: ["s3:GetObject", "s3:PutObject"],
+          Resource: `${bucketArn}/state/*`,
+        },
+        {
+          Sid: "ListCheckpoints",
+          Effect: "Allow",
+          Action: "s3:ListBucket",
+          Resource: bucketArn,
+          Condition: { StringLike: { "s3:prefix": ["state/*"] } },
         },
       ]);
       assert.equal(role.inputs["managedPolicyArns"], undefined);

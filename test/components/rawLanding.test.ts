@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  CHECKPOINT_VERSION_DAYS,
   RawLanding,
   rawLandingArgsProblem,
   rawLifecycleRules,
@@ -12,6 +13,7 @@ import { validConfig } from "../support/pulumi/stackConfig";
 const landingArgs = (overrides: Partial<RawLandingArgs> = {}): RawLandingArgs => ({
   rawPrefix: "raw/",
   rejectPrefix: "rejects/",
+  statePrefix: "state/",
   standardIaAfterDays: 30,
   glacierInstantRetrievalAfterDays: 90,
   forceDestroy: false,
@@ -42,6 +44,33 @@ describe("RawLanding", () => {
       assert.equal(kept.at(-1)?.id, "abort-incomplete-uploads");
     });
 
+    it("never tiers the checkpoints, and deletes their replaced versions after 30 days", () => {
+      // Act
+      const rules = rawLifecycleRules({
+        prefixes: ["raw/", "rejects/"],
+        statePrefix: "state/",
+        standardIaAfterDays: 30,
+        glacierInstantRetrievalAfterDays: 90,
+        expireAfterDays: 730,
+      });
+
+      // Assess
+      const checkpoints = rules.filter((rule) => (rule.filter as { prefix?: string }).prefix === "state/");
+      assert.deepEqual(checkpoints, [
+        {
+          id: "expire-replaced-checkpoints",
+          status: "Enabled",
+          filter: { prefix: "state/" },
+          noncurrentVersionExpiration: { noncurrentDays: CHECKPOINT_VERSION_DAYS },
+        },
+      ]);
+      assert.equal(CHECKPOINT_VERSION_DAYS, 30);
+      assert.deepEqual(
+        rules.map((rule) => rule.id),
+        ["tier-raw", "tier-rejects", "expire-replaced-checkpoints", "abort-incomplete-uploads"],
+      );
+    });
+
     it("keeps transitions in an order S3 accepts, expiry after them, and quarantine apart, naming the field", () => {
       // Act
       const problems = [
@@ -49,6 +78,9 @@ describe("RawLanding", () => {
         landingArgs({ expireAfterDays: 90 }),
         landingArgs({ rejectPrefix: "raw/rejects/" }),
         landingArgs({ rawPrefix: "raw" }),
+        landingArgs({ statePrefix: "raw/state/" }),
+        landingArgs({ statePrefix: "rejects/state/" }),
+        landingArgs({ statePrefix: "state" }),
       ].map(rawLandingArgsProblem);
 
       // Assess
@@ -57,6 +89,9 @@ describe("RawLanding", () => {
         "expireAfterDays must be greater than glacierInstantRetrievalAfterDays, or unset to keep raw data forever",
         'rejectPrefix must not overlap the raw prefix "raw/": quarantined records must never reach the pipe',
         "rawPrefix must end with '/'",
+        'statePrefix must not overlap the raw prefix "raw/": the pipe would try to load the checkpoints',
+        'statePrefix must not overlap the reject prefix "rejects/": checkpoints are no quarantined records',
+        "statePrefix must end with '/'",
       ]);
       assert.equal(
         rawLandingArgsProblem(landingArgs({ glacierInstantRetrievalAfterDays: 60, expireAfterDays: 61 })),
@@ -131,7 +166,7 @@ describe("RawLanding", () => {
       ]);
     });
 
-    it("tiers old files only to classes Snowflake can read and never deletes them by default", () => {
+    it("tiers old files only to classes Snowflake can read and never deletes them by default; keeps checkpoints in Standard", () => {
       // Prepare
       const rules = list(dev.one(T.lifecycle).inputs["rules"]);
 
@@ -146,12 +181,19 @@ describe("RawLanding", () => {
       assert.deepEqual([...new Set(classes)].sort(), ["GLACIER_IR", "STANDARD_IA"]);
       assert.deepEqual(
         rules.map((rule) => obj(rule["filter"])["prefix"]),
-        ["raw/movies/", "rejects/movies/", ""],
+        ["raw/movies/", "rejects/movies/", "state/", ""],
       );
       for (const rule of rules) {
         assert.equal(rule["expiration"], undefined);
-        assert.equal(rule["noncurrentVersionExpiration"], undefined);
+        if (rule["id"] !== "expire-replaced-checkpoints")
+          assert.equal(rule["noncurrentVersionExpiration"], undefined);
       }
+      assert.deepEqual(rules[2], {
+        id: "expire-replaced-checkpoints",
+        status: "Enabled",
+        filter: { prefix: "state/" },
+        noncurrentVersionExpiration: { noncurrentDays: 30 },
+      });
     });
 
     it("is protected and not force-destroyable by default", () => {

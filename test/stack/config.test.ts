@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { tmdbTokenProblem } from "../../functions/extractor/token";
 import { extractionSeconds } from "../../components/extractor";
+import { DEFAULT_STATE_PREFIX } from "../../contract/pipeline";
 import { PROJECT, StackConfigError, parseStackConfig, publicKeyBody } from "../../stackConfig";
 import {
   TEST_DBT_PUBLIC_KEY_PEM,
@@ -227,6 +228,25 @@ describe("parseStackConfig", () => {
     assert.deepEqual(problems, [
       `${PROJECT}:rejectPrefix must not overlap the raw prefix "raw/movies/": quarantined records must never reach the pipe (got "raw/movies/rejects/")`,
     ]);
+  });
+
+  it("keeps the extractor's checkpoints apart from landed and quarantined records, naming the key", () => {
+    // Prepare, Act
+    const underRaw = problemsOf(values({ statePrefix: "raw/movies/state/" }));
+    const aboveRejects = problemsOf(values({ statePrefix: "rejects/" }));
+    const noSlash = problemsOf(values({ statePrefix: "state" }));
+    const accepted = parseStackConfig(values({ statePrefix: "checkpoints/extractor/" }));
+
+    // Assess
+    assert.equal(parseStackConfig(values()).statePrefix, DEFAULT_STATE_PREFIX);
+    assert.deepEqual(underRaw, [
+      `${PROJECT}:statePrefix must not overlap the raw prefix "raw/movies/": the pipe would try to load the checkpoints (got "raw/movies/state/")`,
+    ]);
+    assert.deepEqual(aboveRejects, [
+      `${PROJECT}:statePrefix must not overlap the reject prefix "rejects/movies/": checkpoints are no quarantined records (got "rejects/")`,
+    ]);
+    assert.match(noSlash[0] as string, /^tmdb-genre-roi:statePrefix must be an S3 key prefix/);
+    assert.equal(accepted.statePrefix, "checkpoints/extractor/");
   });
 
   it("allows forceDestroy only on an unprotected bucket", () => {
