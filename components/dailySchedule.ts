@@ -51,6 +51,16 @@ export function scheduleExpressionProblem(expression: string): string | undefine
   return undefined;
 }
 
+/**
+ * The runs the schedule starts, each an independent asynchronous invocation with its own event (and its own Lambda
+ * retries): the popular list, and the movies TMDB reports changed since the last successful changes run. Keyed by the
+ * suffix of the target's name.
+ */
+export const SCHEDULED_EVENTS = {
+  popular: { mode: "popular" },
+  changes: { mode: "changes" },
+} as const;
+
 /** Arguments of {@link DailySchedule}. */
 export interface DailyScheduleArgs {
   /** ARN of the function to invoke. */
@@ -62,8 +72,9 @@ export interface DailyScheduleArgs {
 }
 
 /**
- * An EventBridge rule invoking the extractor on a schedule (asynchronously: failed runs are retried by Lambda
- * and reported by the function's on-failure destination, not by the rule).
+ * An EventBridge rule invoking the extractor on a schedule, once per event of {@link SCHEDULED_EVENTS}
+ * (asynchronously: failed runs are retried by Lambda and reported by the function's on-failure destination, not by
+ * the rule).
  */
 export class DailySchedule extends pulumi.ComponentResource {
   /** The rule. */
@@ -78,7 +89,10 @@ export class DailySchedule extends pulumi.ComponentResource {
     if (problem !== undefined) throw new Error(`${name}: scheduleExpression ${problem}`);
     this.rule = new aws.cloudwatch.EventRule(
       `${name}-rule`,
-      { description: "Runs the TMDB extraction", scheduleExpression },
+      {
+        description: "Runs the TMDB extractions: the popular list and the latest changes",
+        scheduleExpression,
+      },
       { parent: this },
     );
     const permission = new aws.lambda.Permission(
@@ -91,17 +105,24 @@ export class DailySchedule extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    new aws.cloudwatch.EventTarget(
-      `${name}-target`,
-      {
-        rule: this.rule.name,
-        arn: args.functionArn,
-        // A constant event: the extractor reads its page count from its environment.
-        input: JSON.stringify({}),
-        retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
-      },
-      { parent: this, dependsOn: [permission] },
-    );
+    for (const [run, event] of Object.entries(SCHEDULED_EVENTS)) {
+      new aws.cloudwatch.EventTarget(
+        `${name}-${run}`,
+        {
+          rule: this.rule.name,
+          arn: args.functionArn,
+          // A constant event; the extractor reads its page count from its environment.
+          input: JSON.stringify(event),
+          retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 10 },
+        },
+        {
+          parent: this,
+          dependsOn: [permission],
+          // The popular run is the one target the rule had, with an empty event: updated in place, not replaced.
+          aliases: run === "popular" ? [{ name: `${name}-target` }] : [],
+        },
+      );
+    }
     this.scheduleExpression = pulumi.output(scheduleExpression);
     this.registerOutputs({ scheduleExpression: this.scheduleExpression });
   }

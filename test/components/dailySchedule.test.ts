@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { DailySchedule, scheduleExpressionProblem } from "../../components/dailySchedule";
-import { devRun, runProgram, T, type Run } from "../support/pulumi/harness";
+import { DailySchedule, SCHEDULED_EVENTS, scheduleExpressionProblem } from "../../components/dailySchedule";
+import { devRun, optionResources, runProgram, T, type Run } from "../support/pulumi/harness";
 import { validConfig } from "../support/pulumi/stackConfig";
 
 describe("DailySchedule", () => {
@@ -17,6 +17,11 @@ describe("DailySchedule", () => {
       ]) {
         assert.equal(scheduleExpressionProblem(expression), undefined, expression);
       }
+    });
+
+    it("starts two runs, the popular list and the latest changes, each with its own event", () => {
+      // Assess
+      assert.deepEqual(SCHEDULED_EVENTS, { popular: { mode: "popular" }, changes: { mode: "changes" } });
     });
 
     it("rejects malformed expressions with a reason", () => {
@@ -58,22 +63,45 @@ describe("DailySchedule", () => {
       dev = await devRun();
     });
 
-    it("invokes the extractor at 06:00 UTC every day by default, with a constant event", () => {
+    it("invokes the extractor at 06:00 UTC every day by default, once for the popular list and once for the changes", () => {
       // Prepare
       const rule = dev.one(T.rule);
-      const target = dev.one(T.target);
+      const targets = dev.ofType(T.target);
       const permission = dev.one(T.permission);
       const fn = dev.one(T.fn);
 
       // Assess
       assert.equal(rule.inputs["scheduleExpression"], "cron(0 6 * * ? *)");
-      assert.equal(target.inputs["rule"], rule.state["name"]);
-      assert.equal(target.inputs["arn"], fn.state["arn"]);
-      assert.equal(target.inputs["input"], "{}");
+      assert.deepEqual(
+        targets.map((target) => [target.name, JSON.parse(String(target.inputs["input"]))]),
+        [
+          ["schedule-popular", { mode: "popular" }],
+          ["schedule-changes", { mode: "changes" }],
+        ],
+      );
+      for (const target of targets) {
+        assert.equal(target.inputs["rule"], rule.state["name"]);
+        assert.equal(target.inputs["arn"], fn.state["arn"]);
+        assert.deepEqual(target.inputs["retryPolicy"], {
+          maximumEventAgeInSeconds: 3600,
+          maximumRetryAttempts: 10,
+        });
+        assert.deepEqual(optionResources(target.opts.dependsOn), [permission.resource]);
+      }
       assert.equal(permission.inputs["function"], fn.state["name"]);
       assert.equal(permission.inputs["principal"], "events.amazonaws.com");
       assert.equal(permission.inputs["sourceArn"], rule.state["arn"]);
       assert.equal(permission.inputs["action"], "lambda:InvokeFunction");
+    });
+
+    it("keeps the rule's former single target as the popular run, updated rather than replaced", () => {
+      // Prepare
+      const popular = dev.one(T.target, "popular");
+      const changes = dev.one(T.target, "changes");
+
+      // Assess
+      assert.deepEqual(popular.opts.aliases, [{ name: "schedule-target" }]);
+      assert.deepEqual(changes.opts.aliases, []);
     });
   });
 });
