@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as snowflake from "@pulumi/snowflake";
 import { AlertTopic } from "./components/alertTopic";
+import { BackfillStateMachine } from "./components/backfillStateMachine";
 import { DailySchedule } from "./components/dailySchedule";
 import { Extractor } from "./components/extractor";
 import { snowflakeIamRoleName, snowflakeNames, stackResourceName } from "./components/names";
@@ -31,7 +32,7 @@ const landing = new RawLanding("raw", {
   protect: config.protectBucket,
 });
 
-// The extractor, bundled from functions/ now, and its schedule.
+// The extractor, bundled from functions/ now, its daily schedule and the state machine that runs a backfill.
 const bundle = buildExtractorBundle();
 const extractor = new Extractor("extractor", {
   resourceName: stackResourceName(PROJECT, config.stack, "extractor"),
@@ -58,6 +59,11 @@ const schedule = new DailySchedule("schedule", {
   functionArn: extractor.functionArn,
   functionName: extractor.functionName,
   scheduleExpression: config.scheduleExpression,
+});
+const backfill = new BackfillStateMachine("backfill", {
+  resourceName: stackResourceName(PROJECT, config.stack, "backfill"),
+  functionArn: extractor.functionArn,
+  alarmTopicArn: alerts.topicArn,
 });
 
 // Snowflake, through one explicit provider (key-pair auth, preview features listed) passed to every component.
@@ -131,6 +137,7 @@ export const rawPrefix = config.rawPrefix;
 export const extractorFunction = extractor.functionName;
 export const extractorLogGroup = extractor.logGroupName;
 export const scheduleExpression = schedule.scheduleExpression;
+export const backfillStateMachine = backfill.stateMachineArn;
 export const alertTopicArn = alerts.topicArn;
 
 // Stack outputs: Snowflake side (the connection values dbt's `snowflake` target needs included).

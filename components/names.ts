@@ -76,3 +76,11 @@ export function snowflakeIamRoleName(project: string, stack: string): string {
 export function iamRoleArn(partition: string, accountId: string, roleName: string): string {
   return `arn:${partition}:iam::${accountId}:role/${roleName}`;
 }
+
+/**
+ * ARN of a Step Functions state machine from its parts, known before the machine is created (its role's trust
+ * policy names it).
+ */
+export function stateMachineArn(partition: string, region: string, accountId: string, name: string): string {
+  return `arn:${partition}:states:${region}:${accountId}:stateMachine:${name}`;
+}

@@ -5,6 +5,7 @@ import {
   snowflakeNames,
   stackResourceName,
   stackToken,
+  stateMachineArn,
 } from "../../components/names";
 
 describe("names", () => {
@@ -49,6 +50,18 @@ describe("names", () => {
       /at most 64 characters.*use a shorter stack name/,
     );
     assert.equal(iamRoleArn("aws-us-gov", "123456789012", "r"), "arn:aws-us-gov:iam::123456789012:role/r");
+  });
+
+  it("builds a state machine's ARN from its partition, region, account and name", () => {
+    // Assess
+    assert.equal(
+      stateMachineArn("aws", "eu-west-1", "123456789012", "tmdb-genre-roi-dev-backfill"),
+      "arn:aws:states:eu-west-1:123456789012:stateMachine:tmdb-genre-roi-dev-backfill",
+    );
+    assert.equal(
+      stateMachineArn("aws-cn", "cn-north-1", "123456789012", "m"),
+      "arn:aws-cn:states:cn-north-1:123456789012:stateMachine:m",
+    );
   });
 
   it("names per-stack AWS resources after project, stack and purpose, in characters Lambda and IAM accept", () => {

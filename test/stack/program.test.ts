@@ -18,7 +18,7 @@ describe("Stack program", function () {
   });
 
   describe("Stack outputs", () => {
-    it("give the bucket, extractor, schedule and every Snowflake name dbt and operators need", () => {
+    it("give the bucket, extractor, schedule, backfill state machine and every Snowflake name dbt and operators need", () => {
       // Prepare
       const pick = (type: string, key: string, part?: string) => dev.one(type, part).state[key];
 
@@ -29,6 +29,7 @@ describe("Stack program", function () {
         extractorFunction: pick(T.fn, "name"),
         extractorLogGroup: pick(T.logGroup, "name"),
         scheduleExpression: "cron(0 6 * * ? *)",
+        backfillStateMachine: pick(T.stateMachine, "arn"),
         alertTopicArn: pick(T.topic, "arn"),
         snowflakeAccount: "MYORG-ANALYTICS",
         snowflakeDatabase: "TMDB_ROI_DEV",
@@ -80,7 +81,7 @@ describe("Stack program", function () {
   });
 
   describe("Two stacks in one account", () => {
-    it("give dev and prod different account-level Snowflake and IAM names", async () => {
+    it("give dev and prod different account-level Snowflake, IAM, Lambda and Step Functions names", async () => {
       // Prepare
       const prod = await runStack("prod", validConfig());
       const accountLevel = (run: Run) =>
@@ -90,6 +91,8 @@ describe("Stack program", function () {
           ),
           String(run.one(T.role, "ingestion").inputs["name"]),
           String(run.one(T.role, "extractor").inputs["name"]),
+          String(run.one(T.role, "backfill").inputs["name"]),
+          String(run.one(T.stateMachine).inputs["name"]),
           String(run.one(T.fn).inputs["name"]),
           String(run.one(T.logGroup).inputs["name"]),
           String(run.outputs["snowflakeResourceMonitor"]),
@@ -112,6 +115,8 @@ describe("Stack program", function () {
           "/aws/lambda/tmdb-genre-roi-prod-extractor",
           "tmdb-genre-roi-prod-extractor",
           "tmdb-genre-roi-prod-extractor",
+          "tmdb-genre-roi-prod-backfill",
+          "tmdb-genre-roi-prod-backfill",
           "tmdb-genre-roi-prod-snowflake",
         ].sort(),
       );

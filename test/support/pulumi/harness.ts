@@ -37,6 +37,7 @@ export const T = {
   alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   metricFilter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
   invokeConfig: "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig",
+  stateMachine: "aws:sfn/stateMachine:StateMachine",
   sleep: "time:index/sleep:Sleep",
   provider: "pulumi:providers:snowflake",
   integration: "snowflake:index/storageIntegration:StorageIntegration",

@@ -97,6 +97,19 @@ export function mockResource(
         invokeArn: `arn:${partition}:apigateway:${REGION}:lambda:path/2015-03-31/functions/${arn}/invocations`,
       });
     }
+    case "aws:sfn/stateMachine:StateMachine": {
+      // The provider's id is the ARN; a machine created without `publish` has no version.
+      const machine = autoName();
+      const arn = regional("states", `stateMachine:${machine}`);
+      return out(arn, {
+        name: machine,
+        arn,
+        status: "ACTIVE",
+        creationDate: "2026-11-26T09:01:00Z",
+        revisionId: "",
+        stateMachineVersionArn: "",
+      });
+    }
     case "aws:sns/topic:Topic": {
       const arn = regional("sns", autoName());
       return out(arn, { arn, name: autoName() });
