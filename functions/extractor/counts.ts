@@ -26,23 +26,16 @@ export interface RunCounts {
   retries: number;
 }
 
+/** What a run counts of its movies (the client counts its requests). */
+export type MovieCounts = Omit<RunCounts, "requests" | "retries">;
+
 /** Counts before any movie was seen. */
-export function noCounts(): RunCounts {
-  return {
-    listed: 0,
-    fetched: 0,
-    landed: 0,
-    skippedNoFinancials: 0,
-    rejected: 0,
-    notFound: 0,
-    failed: [],
-    requests: 0,
-    retries: 0,
-  };
+export function noCounts(): MovieCounts {
+  return { listed: 0, fetched: 0, landed: 0, skippedNoFinancials: 0, rejected: 0, notFound: 0, failed: [] };
 }
 
 /** A collector's counts (the client's request counts are the run's, added separately). */
-export function countsOf(movies: MovieCollector): Omit<RunCounts, "requests" | "retries"> {
+export function countsOf(movies: MovieCollector): MovieCounts {
   return {
     listed: movies.listingOrder.size,
     fetched: movies.counts.fetched,
@@ -55,7 +48,7 @@ export function countsOf(movies: MovieCollector): Omit<RunCounts, "requests" | "
 }
 
 /** Adds a collector's counts to a running total (in place). */
-export function addCounts(total: RunCounts, part: Omit<RunCounts, "requests" | "retries">): void {
+export function addCounts(total: MovieCounts, part: MovieCounts): void {
   total.listed += part.listed;
   total.fetched += part.fetched;
   total.landed += part.landed;

@@ -6,7 +6,7 @@
  */
 import type { Logger as PowertoolsLogger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
-import type { ExtractionSummary } from "./extract";
+import type { RunCounts } from "./counts";
 import type { Logger } from "./logger";
 import { runMetrics } from "./runMetrics";
 
@@ -21,7 +21,7 @@ export function powertoolsLogger(powertools: PowertoolsLogger): Logger {
 }
 
 /** Adds the completed run's counts (see `runMetrics`) to `metrics` and flushes them as one EMF line. */
-export function publishRunMetrics(metrics: Metrics, summary: ExtractionSummary): void {
+export function publishRunMetrics(metrics: Metrics, summary: RunCounts): void {
   for (const { name, value } of runMetrics(summary)) metrics.addMetric(name, MetricUnit.Count, value);
   metrics.publishStoredMetrics();
 }

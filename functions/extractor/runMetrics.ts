@@ -1,4 +1,4 @@
-import type { ExtractionSummary } from "./extract";
+import type { RunCounts } from "./counts";
 
 /**
  * The extractor's service name: the `service` dimension of its metrics and the `service` key of its log lines.
@@ -19,7 +19,7 @@ export const RUN_METRICS = {
 } as const;
 
 /** The data points a completed run publishes: each of {@link RUN_METRICS} with its count, zeros included. */
-export function runMetrics(summary: ExtractionSummary): { name: string; value: number }[] {
+export function runMetrics(summary: RunCounts): { name: string; value: number }[] {
   return [
     { name: RUN_METRICS.landed, value: summary.landed },
     { name: RUN_METRICS.failed, value: summary.failed.length },

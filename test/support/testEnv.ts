@@ -195,6 +195,8 @@ export async function runInFreshContainer(
     const importMs = performance.now() - t0;
     const results = [];
     for (const [i, event] of ${JSON.stringify(events)}.entries()) {
+      // A popular run's object is named after its start second: two runs land under two names.
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000)));
       const context = { ...${JSON.stringify(TEST_LAMBDA_CONTEXT)}, awsRequestId: "request-" + (i + 1),
         callbackWaitsForEmptyEventLoop: true, getRemainingTimeInMillis: () => 60000, done() {}, fail() {}, succeed() {} };
       try { results.push({ summary: await handler(event, context) }); }

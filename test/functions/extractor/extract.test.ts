@@ -68,6 +68,8 @@ describe("runExtraction", () => {
           );
         }
         assert.deepEqual(summary, {
+          mode: "popular",
+          done: true,
           bucket: TEST_BUCKET,
           key: RAW_KEY,
           rejectKey: null,
