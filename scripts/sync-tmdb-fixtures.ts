@@ -2,8 +2,10 @@
  * Re-derives the vendored TMDB fixtures in `test/fixtures/tmdb/` from TMDB's official OpenAPI
  * description and the recorded responses kept next to it:
  *
- * - `openapi-subset.json`: the 200-response schemas of `movie-popular-list` and `movie-details`, verbatim;
- * - `examples/*.json`: the recorded responses the tests use.
+ * - `openapi-subset.json`: the 200-response schemas of `movie-popular-list`, `movie-details`,
+ *   `discover-movie` and `changes-movie-list`, verbatim;
+ * - `examples/*.json`: the recorded responses the tests use, and the spec's own example of
+ *   `discover-movie` (its first 3 results; the spec embeds it as a JSON string).
  *
  * Usage: `npx tsx scripts/sync-tmdb-fixtures.ts [--check]`
  * - The spec path comes from `TMDB_OPENAPI_SPEC` (default `../shared/tmdb/openapi.json`, relative to
@@ -24,6 +26,8 @@ const FIXTURE_DIR = join(REPO_ROOT, "test/fixtures/tmdb");
 export const SUBSET_OPERATIONS = [
   { operationId: "movie-popular-list", method: "get", path: "/3/movie/popular" },
   { operationId: "movie-details", method: "get", path: "/3/movie/{movie_id}" },
+  { operationId: "discover-movie", method: "get", path: "/3/discover/movie" },
+  { operationId: "changes-movie-list", method: "get", path: "/3/movie/changes" },
 ] as const;
 
 /** Recorded responses the tests use (copied from the spec's `examples/` folder). */
@@ -34,6 +38,12 @@ export const VENDORED_EXAMPLES = [
   "tmdblib_recorded_movie_47964_details.json",
   "tmdblib_recorded_movie_popular_page1_trimmed.json",
   "tmdblib_recorded_movie_404_error.json",
+  "official_spec_movie_changes_trimmed.json",
+] as const;
+
+/** Examples embedded in the spec (200 response, example `Result`), vendored with their first results only. */
+export const SPEC_EXAMPLES = [
+  { operationId: "discover-movie", file: "discover-movie.spec-example-trimmed.json", results: 3 },
 ] as const;
 
 type Json = Record<string, unknown>;
@@ -43,17 +53,35 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-function subsetOf(spec: Json): Json {
+/** The `application/json` content of an operation's 200 response. */
+function okContent(spec: Json, operationId: string): Json {
+  const wanted = SUBSET_OPERATIONS.find((operation) => operation.operationId === operationId);
+  if (!wanted) fail(`${operationId} is not in SUBSET_OPERATIONS`);
+  const { method, path } = wanted;
   const paths = spec["paths"] as Record<string, Record<string, Json>> | undefined;
+  const operation = paths?.[path]?.[method];
+  if (!operation || operation["operationId"] !== operationId) {
+    fail(`the spec has no operation ${operationId} at ${method.toUpperCase()} ${path}`);
+  }
+  const responses = operation["responses"] as Record<string, Json> | undefined;
+  const content = responses?.["200"]?.["content"] as Record<string, Json> | undefined;
+  return content?.["application/json"] ?? {};
+}
+
+/** The spec's example of an operation's 200 response, with its first `results` results only. */
+function specExample(spec: Json, operationId: string, results: number): Json {
+  const examples = okContent(spec, operationId)["examples"] as Record<string, Json> | undefined;
+  const value = examples?.["Result"]?.["value"];
+  if (typeof value !== "string")
+    fail(`operation ${operationId} has no example "Result" for its 200 response`);
+  const example = JSON.parse(value) as Json;
+  return { ...example, results: (example["results"] as unknown[]).slice(0, results) };
+}
+
+function subsetOf(spec: Json): Json {
   const operations: Record<string, Json> = {};
   for (const { operationId, method, path } of SUBSET_OPERATIONS) {
-    const operation = paths?.[path]?.[method];
-    if (!operation || operation["operationId"] !== operationId) {
-      fail(`the spec has no operation ${operationId} at ${method.toUpperCase()} ${path}`);
-    }
-    const responses = operation["responses"] as Record<string, Json> | undefined;
-    const content = responses?.["200"]?.["content"] as Record<string, Json> | undefined;
-    const schema = content?.["application/json"]?.["schema"];
+    const schema = okContent(spec, operationId)["schema"];
     if (!schema) fail(`operation ${operationId} has no application/json schema for its 200 response`);
     operations[operationId] = { method, path, status: "200", schema };
   }
@@ -95,6 +123,12 @@ async function main(): Promise<void> {
     }
     // Reformatted for the repository's style only: the recorded values are kept as written (e.g. 0.0).
     wanted.set(join(FIXTURE_DIR, "examples", name), await pretty(text));
+  }
+  for (const { operationId, file, results } of SPEC_EXAMPLES) {
+    wanted.set(
+      join(FIXTURE_DIR, "examples", file),
+      await pretty(JSON.stringify(specExample(spec, operationId, results))),
+    );
   }
 
   const stale: string[] = [];

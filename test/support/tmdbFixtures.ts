@@ -28,10 +28,20 @@ export function readExample(name: string): Record<string, unknown> {
   >;
 }
 
+/** `GET /discover/movie`: the official spec's example (trimmed to 3 results). */
+export const SPEC_DISCOVER_EXAMPLE = "discover-movie.spec-example-trimmed.json";
+
+/** `GET /movie/changes`: the official spec's example (trimmed to 5 results). */
+export const SPEC_CHANGES_EXAMPLE = "official_spec_movie_changes_trimmed.json";
+
+/** The operations of the subset the popular-list extractor was first written against. */
 export type SubsetOperationId = "movie-popular-list" | "movie-details";
 
+/** Every operation of the vendored subset (`scripts/sync-tmdb-fixtures.ts`' SUBSET_OPERATIONS). */
+export type SpecOperationId = SubsetOperationId | "discover-movie" | "changes-movie-list";
+
 interface SpecSubset {
-  operations: Record<SubsetOperationId, { schema: Record<string, unknown> }>;
+  operations: Record<SpecOperationId, { schema: Record<string, unknown> }>;
 }
 
 /** The vendored subset of TMDB's OpenAPI description. */
@@ -44,7 +54,7 @@ export function readSpecSubset(): SpecSubset {
  * also accepting `null`. Throws when a path does not exist in the schema, so the list cannot rot.
  */
 export function specSchema(
-  operationId: SubsetOperationId,
+  operationId: SpecOperationId,
   nullable: readonly string[] = [],
 ): Record<string, unknown> {
   const schema = structuredClone(readSpecSubset().operations[operationId].schema);
@@ -67,7 +77,7 @@ export function specSchema(
 
 /** Validates `data` against {@link specSchema}; returns ajv's errors (empty when valid). */
 export function validateAgainstSpec(
-  operationId: SubsetOperationId,
+  operationId: SpecOperationId,
   data: unknown,
   nullable: readonly string[] = [],
 ): ErrorObject[] {
