@@ -2,6 +2,7 @@ import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
+import { conditionalWrites, type ObjectStore, type S3ErrorConstructor } from "./s3/conditionalWrites";
 
 /** The part of s3rver's API this wrapper uses (the package ships no type declarations). */
 interface S3rverInstance {
@@ -12,6 +13,10 @@ interface S3rverInstance {
    * callback as last argument it returns the server at once.
    */
   listen(port: number, address: string, callback: () => void): Server;
+  /** The FilesystemStore objects are kept in. */
+  store: ObjectStore;
+  /** Koa's middleware stack (s3rver extends Koa); its routes are the last entry. */
+  middleware: unknown[];
 }
 type S3rverConstructor = new (options: {
   address: string;
@@ -68,7 +73,8 @@ export class S3ServerStartError extends Error {
 
 /**
  * Starts s3rver (an S3-compatible server backed by a directory) on 127.0.0.1. Clients reach it with
- * path-style addressing and the credentials in {@link S3_SERVER_CREDENTIALS}. Rejects with an
+ * path-style addressing and the credentials in {@link S3_SERVER_CREDENTIALS}. PutObject honours S3's
+ * conditional writes (`If-None-Match: *`, `If-Match: <etag>`; see `servers/s3/conditionalWrites.ts`). Rejects with an
  * {@link S3ServerStartError} when the port cannot be listened on (e.g. it is already in use).
  */
 export async function startS3Server(options: S3ServerOptions): Promise<S3Server> {
@@ -90,6 +96,9 @@ export async function startS3Server(options: S3ServerOptions): Promise<S3Server>
     silent: true,
     configureBuckets: buckets.map((name) => ({ name })),
   });
+  // Conditional PutObject (If-None-Match / If-Match), which s3rver ignores, checked before its routes.
+  const S3Error = require("s3rver/lib/models/error") as S3ErrorConstructor;
+  server.middleware.splice(server.middleware.length - 1, 0, conditionalWrites(server.store, S3Error));
   // s3rver's run() listens without an error listener, so a busy port becomes an uncaught exception;
   // its two halves are called here instead, with the listen error turned into a rejection.
   await server.configureBuckets();
