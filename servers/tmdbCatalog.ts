@@ -1,6 +1,7 @@
 /**
- * The data a TMDB-compatible server serves: what `GET /movie/popular?page=N` lists, and what
- * `GET /movie/{id}` returns. Shared by the local stack's demo catalog, the tests and the benchmarks.
+ * The data a TMDB-compatible server serves: what `GET /movie/popular?page=N` lists, what
+ * `GET /movie/{id}` returns, what `GET /discover/movie` finds (every movie of `details`) and what
+ * `GET /movie/changes` lists. Shared by the local stack's demo catalog, the tests and the benchmarks.
  */
 export interface TmdbCatalog {
   /**
@@ -14,4 +15,19 @@ export interface TmdbCatalog {
   totalResults?: number;
   /** Whether this catalog is synthetic demo data (every output of the local stack then says so). */
   synthetic: boolean;
+  /**
+   * The change log `GET /movie/changes` lists from, in any order: one entry per change, so a movie
+   * changed twice has two entries (the endpoint lists it once). An id without details is a movie
+   * removed since its change. `details` holds each movie's latest version.
+   * @default [] (no changes)
+   */
+  changes?: TmdbChange[];
+}
+
+/** One change of a movie in {@link TmdbCatalog.changes}. */
+export interface TmdbChange {
+  /** The movie's id. */
+  id: number;
+  /** The day of the change, `YYYY-MM-DD` (UTC). */
+  date: string;
 }

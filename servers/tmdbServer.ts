@@ -11,6 +11,7 @@ import {
   tmdbError,
   type TmdbLatency,
 } from "./tmdb/http";
+import { changesProblem } from "./tmdb/changes";
 import { parseRoute, routeBody } from "./tmdb/routes";
 import { newStats, recordRequest, type TmdbServerStats } from "./tmdb/stats";
 import type { TmdbCatalog } from "./tmdbCatalog";
@@ -21,12 +22,17 @@ export type { TmdbServerStats } from "./tmdb/stats";
 
 /**
  * A TMDB-compatible HTTP server for tests, benchmarks and the local stack. It serves a
- * {@link TmdbCatalog} through the two endpoints the extractor uses, with TMDB's response and error
+ * {@link TmdbCatalog} through the endpoints the extractor uses, with TMDB's response and error
  * shapes, and can simulate network latency, TMDB's rate limit and injected faults.
  *
  * - `GET /3/movie/popular?page=N` — `{ page, results, total_pages, total_results }`; `page` must be an
  *   integer in 1..500 (else 400, `status_code` 22); pages past the catalog's last page have no results.
  * - `GET /3/movie/{id}` — the catalog's details object, or 404 (`status_code` 34).
+ * - `GET /3/discover/movie` — every movie of the catalog's `details`, filtered by
+ *   `primary_release_year`, `primary_release_date.gte`/`.lte` and `include_adult`, sorted by
+ *   popularity or revenue, 20 list items a page (see `servers/tmdb/discover.ts`).
+ * - `GET /3/movie/changes` — the distinct ids of the catalog's `changes` in a window of at most 14
+ *   days, 100 a page (see `servers/tmdb/changes.ts`).
  * - With `token` set, requests without `Authorization: Bearer <token>` get 401 (`status_code` 7).
  * - Anything else: 404 (`status_code` 34).
  */
@@ -61,6 +67,11 @@ export interface TmdbServerOptions {
    * @default []
    */
   faults?: TmdbFault[];
+  /**
+   * The clock of `GET /movie/changes`' default window (the last 24 hours when a request gives no dates).
+   * @default () => new Date()
+   */
+  now?: () => Date;
 }
 
 /** A running TMDB-compatible server. */
@@ -88,7 +99,7 @@ export async function startTmdbServer(options: TmdbServerOptions): Promise<TmdbS
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     stats.byPath[url.pathname] = (stats.byPath[url.pathname] ?? 0) + 1;
-    const route = parseRoute(req.method ?? "GET", url);
+    const route = parseRoute(req.method ?? "GET", url, (options.now ?? (() => new Date()))());
     // Authorisation and the rate limit are decided on arrival; latency delays only the answer.
     const authorized = options.token === undefined || req.headers.authorization === `Bearer ${options.token}`;
     const admitted = !authorized || admit();
@@ -203,4 +214,6 @@ function validateOptions(options: TmdbServerOptions): void {
   if (options.catalog.popularPages.length > TMDB_MAX_PAGE) {
     throw new Error(`startTmdbServer: catalog has more than ${TMDB_MAX_PAGE} popular pages`);
   }
+  const changes = changesProblem(options.catalog);
+  if (changes !== undefined) throw new Error(`startTmdbServer: the catalog's ${changes}`);
 }

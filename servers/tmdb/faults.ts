@@ -3,7 +3,15 @@ export type TmdbFaultTarget =
   /** The popular list; only the given page when `page` is set. */
   | { endpoint: "popular"; page?: number }
   /** Movie details; only the given movie when `movieId` is set. */
-  | { endpoint: "details"; movieId?: number };
+  | { endpoint: "details"; movieId?: number }
+  /**
+   * `GET /discover/movie`; only the given page when `page` is set, only the given year when `year` is
+   * set: a request's year is its `primary_release_year`, else the year of its
+   * `primary_release_date.gte`/`.lte` range when both fall in the same year (a year split by dates).
+   */
+  | { endpoint: "discover"; year?: number; page?: number }
+  /** `GET /movie/changes`; only the given page when `page` is set. */
+  | { endpoint: "changes"; page?: number };
 
 /** What an injected fault does to a matching request. */
 export type TmdbFaultEffect =
@@ -41,6 +49,8 @@ export interface TmdbFault {
 export type FaultRoute =
   | { endpoint: "popular"; page: number | undefined }
   | { endpoint: "details"; movieId: number }
+  | { endpoint: "discover"; year: number | undefined; page: number | undefined }
+  | { endpoint: "changes"; page: number | undefined }
   | { endpoint: "unknown" };
 
 /** The faults of a server, each with the number of matching requests it still affects. */
@@ -71,8 +81,16 @@ export class FaultList {
 }
 
 function matches(target: TmdbFaultTarget, route: FaultRoute): boolean {
-  if (target.endpoint === "popular") {
-    return route.endpoint === "popular" && (target.page === undefined || target.page === route.page);
+  const same = (wanted: number | undefined, actual: number | undefined) =>
+    wanted === undefined || wanted === actual;
+  switch (target.endpoint) {
+    case "popular":
+      return route.endpoint === "popular" && same(target.page, route.page);
+    case "details":
+      return route.endpoint === "details" && same(target.movieId, route.movieId);
+    case "discover":
+      return route.endpoint === "discover" && same(target.year, route.year) && same(target.page, route.page);
+    case "changes":
+      return route.endpoint === "changes" && same(target.page, route.page);
   }
-  return route.endpoint === "details" && (target.movieId === undefined || target.movieId === route.movieId);
 }

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { TMDB_CHANGES_MAX_DAYS } from "../../contract/pipeline";
 
 /** TMDB's response plumbing: its error bodies and messages, JSON responses, simulated latency. */
 
@@ -13,11 +14,18 @@ export interface TmdbLatency {
   jitterMs?: number;
 }
 
-/** TMDB's `status_message` texts, by situation. */
+/**
+ * TMDB's `status_message` texts, by situation (TMDB's list of errors,
+ * https://developer.themoviedb.org/docs/errors: 5 invalid parameters (422), 20 invalid date range
+ * (422), 22 invalid page (400), 23 invalid date (400)).
+ */
 export const STATUS_MESSAGES = {
   unauthorized: "Invalid API key: You must be granted a valid key.",
   notFound: "The resource you requested could not be found.",
   invalidPage: "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer.",
+  invalidParameters: "Invalid parameters: Your request parameters are incorrect.",
+  invalidDate: "Invalid date: Format needs to be YYYY-MM-DD.",
+  invalidDateRange: `Invalid date range: Should be a range no longer than ${TMDB_CHANGES_MAX_DAYS} days.`,
   rateLimited: "Your request count (41) is over the allowed limit of 40.",
   serverError: "Internal error: Something went wrong, contact TMDb.",
   unavailable: "Service offline: This service is temporarily offline, try again later.",

@@ -1,22 +1,28 @@
-import { TMDB_MAX_PAGE } from "../../contract/pipeline";
 import type { TmdbCatalog } from "../tmdbCatalog";
-import type { FaultRoute } from "./faults";
-import { STATUS_MESSAGES, tmdbError } from "./http";
+import { changesAnswer, parseChanges, type ChangesRoute } from "./changes";
+import { discoverAnswer, parseDiscover, type DiscoverRoute } from "./discover";
+import { INVALID_PAGE, parsePage } from "./params";
 
 /** The endpoints the server answers, and what they answer from a catalog. */
 
-/** A request's route. */
-export type Route = FaultRoute;
+/** A request's route: what faults match on (`FaultRoute`), with what answering it needs. */
+export type Route =
+  | { endpoint: "popular"; page: number | undefined }
+  | { endpoint: "details"; movieId: number }
+  | DiscoverRoute
+  | ChangesRoute
+  | { endpoint: "unknown" };
 
-/** The route of a request (GET only; anything else is unknown). */
-export function parseRoute(method: string, url: URL): Route {
+/**
+ * The route of a request (GET only; anything else is unknown). `now` decides the default window of
+ * `GET /movie/changes`.
+ */
+export function parseRoute(method: string, url: URL, now: Date = new Date()): Route {
   if (method !== "GET") return { endpoint: "unknown" };
-  if (url.pathname === "/3/movie/popular") {
-    const raw = url.searchParams.get("page") ?? "1";
-    const page = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-    const valid = Number.isInteger(page) && page >= 1 && page <= TMDB_MAX_PAGE;
-    return { endpoint: "popular", page: valid ? page : undefined };
-  }
+  if (url.pathname === "/3/movie/popular")
+    return { endpoint: "popular", page: parsePage(url.searchParams.get("page")) };
+  if (url.pathname === "/3/discover/movie") return parseDiscover(url.searchParams);
+  if (url.pathname === "/3/movie/changes") return parseChanges(url.searchParams, now);
   const details = /^\/3\/movie\/(\d+)$/.exec(url.pathname);
   if (details?.[1] !== undefined) return { endpoint: "details", movieId: Number(details[1]) };
   return { endpoint: "unknown" };
@@ -24,23 +30,29 @@ export function parseRoute(method: string, url: URL): Route {
 
 /** Answers a route from the catalog: status and body, or undefined for TMDB's 404. */
 export function routeBody(catalog: TmdbCatalog, route: Route): { status: number; body: unknown } | undefined {
-  if (route.endpoint === "popular") {
-    if (route.page === undefined) return { status: 400, body: tmdbError(22, STATUS_MESSAGES.invalidPage) };
-    return {
-      status: 200,
-      body: {
-        page: route.page,
-        results: catalog.popularPages[route.page - 1] ?? [],
-        total_pages: catalog.popularPages.length,
-        total_results: totalResults(catalog),
-      },
-    };
+  switch (route.endpoint) {
+    case "popular":
+      if (route.page === undefined) return INVALID_PAGE;
+      return {
+        status: 200,
+        body: {
+          page: route.page,
+          results: catalog.popularPages[route.page - 1] ?? [],
+          total_pages: catalog.popularPages.length,
+          total_results: totalResults(catalog),
+        },
+      };
+    case "details": {
+      const details = catalog.details.get(route.movieId);
+      return details ? { status: 200, body: details } : undefined;
+    }
+    case "discover":
+      return discoverAnswer(catalog, route);
+    case "changes":
+      return changesAnswer(catalog, route);
+    case "unknown":
+      return undefined;
   }
-  if (route.endpoint === "details") {
-    const details = catalog.details.get(route.movieId);
-    return details ? { status: 200, body: details } : undefined;
-  }
-  return undefined;
 }
 
 const totals = new WeakMap<TmdbCatalog, number>();

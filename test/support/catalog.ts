@@ -2,7 +2,7 @@
  * Builders for {@link TmdbCatalog}s shaped exactly like TMDB's responses: details objects derive from
  * a recorded real response, list entries from a recorded popular page.
  */
-import type { TmdbCatalog } from "../../servers/tmdbCatalog";
+import type { TmdbCatalog, TmdbChange } from "../../servers/tmdbCatalog";
 import { readExample } from "./tmdbFixtures";
 
 const DETAILS_TEMPLATE = readExample("tmdblib_recorded_movie_47964_details.json");
@@ -72,6 +72,11 @@ export interface BuildCatalogOptions {
   pages?: number[][];
   /** Extra raw entries appended to given pages (1-based), e.g. invalid list entries. */
   extraEntries?: Record<number, Record<string, unknown>[]>;
+  /**
+   * The change log `GET /movie/changes` lists from (ids may be absent from `details`: removed movies).
+   * @default undefined (no changes)
+   */
+  changes?: TmdbChange[];
 }
 
 /** A catalog serving `details`, listed in order `pageSize` a page unless `options.pages` says otherwise. */
@@ -90,7 +95,12 @@ export function buildCatalog(
     ...ids.map((id) => popularEntry(byId.get(id) ?? movieDetails(id))),
     ...(options.extraEntries?.[index + 1] ?? []),
   ]);
-  return { popularPages, details: byId, synthetic: true };
+  return {
+    popularPages,
+    details: byId,
+    synthetic: true,
+    ...(options.changes === undefined ? {} : { changes: options.changes }),
+  };
 }
 
 /** `count` movies with ids `firstId`, `firstId + 1`, ..., all with financial data. */
