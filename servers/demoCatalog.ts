@@ -3,6 +3,14 @@ import { makeMovie, SYNTHETIC_MARKER, type GeneratedMovie } from "./demo/movie";
 import { Generator } from "./demo/random";
 import type { TmdbCatalog } from "./tmdbCatalog";
 
+export {
+  buildDemoHistory,
+  DEMO_HISTORY_LARGE,
+  historyBeforeChanges,
+  withHistory,
+  type DemoHistory,
+  type DemoHistoryOptions,
+} from "./demo/history";
 export { SYNTHETIC_MARKER } from "./demo/movie";
 export { TMDB_MOVIE_GENRES } from "./demo/vocabulary";
 

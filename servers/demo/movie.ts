@@ -27,13 +27,24 @@ export interface GeneratedMovie {
   popularity: number;
 }
 
-/** Generates a movie with `id`, released around `asOf` (mostly the last decade, a tail back to the 1970s). */
-export function makeMovie(gen: Generator, id: number, asOf: Date, usedTitles: Set<string>): GeneratedMovie {
+/**
+ * Generates a movie with `id`, released around `asOf` (mostly the last decade, a tail back to the
+ * 1970s), or on a day of `releaseYear` when given (upcoming when that day is after `asOf`). Without
+ * `releaseYear` the random choices are exactly those of earlier versions (the demo catalog's golden
+ * files depend on them).
+ */
+export function makeMovie(
+  gen: Generator,
+  id: number,
+  asOf: Date,
+  usedTitles: Set<string>,
+  releaseYear?: number,
+): GeneratedMovie {
   const genres = pickGenres(gen);
   const medians = genreMedians(genres);
   const language = gen.weighted(LANGUAGES);
   const title = makeTitle(gen, usedTitles);
-  const release = releaseOf(gen, asOf);
+  const release = releaseYear === undefined ? releaseOf(gen, asOf) : releaseIn(gen, releaseYear, asOf);
   const money = financials(gen, genres, medians, release.upcoming);
   if (gen.chance(0.02)) {
     release.date = ""; // TMDB sends an empty string, not null
@@ -108,6 +119,16 @@ interface Release {
 function releaseOf(gen: Generator, asOf: Date): Release {
   const yearsBack = gen.chance(0.08) ? -gen.next() * 0.8 : Math.min(50, Math.abs(gen.normal()) * 9);
   const release = new Date(asOf.getTime() - yearsBack * 365.25 * 86_400_000);
+  const upcoming = release > asOf;
+  const status = upcoming ? gen.pick(["Post Production", "In Production", "Planned"]) : "Released";
+  return { date: release.toISOString().slice(0, 10), upcoming, status };
+}
+
+/** A release on a random day of `year`. */
+function releaseIn(gen: Generator, year: number, asOf: Date): Release {
+  const first = Date.UTC(year, 0, 1);
+  const days = Math.round((Date.UTC(year + 1, 0, 1) - first) / 86_400_000);
+  const release = new Date(first + gen.int(0, days - 1) * 86_400_000);
   const upcoming = release > asOf;
   const status = upcoming ? gen.pick(["Post Production", "In Production", "Planned"]) : "Released";
   return { date: release.toISOString().slice(0, 10), upcoming, status };

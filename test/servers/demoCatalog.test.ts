@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import {
   KNOWN_NULLABLE_FIELDS,
   MovieDetailsSchema,
@@ -50,6 +51,34 @@ describe("demo catalog", () => {
     const shorter = buildDemoCatalog({ pages: 5 });
     assert.deepEqual(shorter.popularPages, catalog.popularPages.slice(0, 5));
     assert.notDeepEqual(buildDemoCatalog({ seed: 1 }).popularPages, catalog.popularPages);
+  });
+
+  it("stays byte-identical for the seeds the golden files and benchmarks use", () => {
+    // Prepare: SHA-256 of the catalogs as built before the history generator shared makeMovie
+    const pinned = [
+      {
+        seed: 20260601,
+        pages: 25,
+        sha256: "9fd796ef14aa588ad8692489116d9777bb276d281f8f1692c476ae0ab75867f6",
+      },
+      { seed: 2, pages: 4, sha256: "2c53ef2a9047f2ee1c56e5771fd572f81a945a16fb9e0bff6e01d4dd5276d5bc" },
+      { seed: 7, pages: 500, sha256: "487efb79762007ebcd04331d8d659a3753dcf08d793dba1c3756a2245ea8440f" },
+    ];
+
+    // Act
+    const hashes = pinned.map(({ seed, pages }) => {
+      const built = buildDemoCatalog({ seed, pages });
+      const json = JSON.stringify({
+        p: built.popularPages,
+        d: [...built.details],
+        t: built.totalResults,
+        s: built.synthetic,
+      });
+      return { seed, pages, sha256: createHash("sha256").update(json).digest("hex") };
+    });
+
+    // Assess
+    assert.deepEqual(hashes, pinned);
   });
 
   it("lists 20 results a page, every listed id has details, and the list shifts between pages", () => {
