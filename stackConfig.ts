@@ -4,13 +4,8 @@ import { tmdbTokenProblem } from "./functions/extractor/token";
 import { scheduleExpressionProblem } from "./components/dailySchedule";
 import { pagesProblem, pagesWithinTimeoutProblem } from "./components/extractor";
 import { monthlyCreditQuotaProblem } from "./components/snowflakeDatabase";
-import {
-  expirationOrderProblem,
-  forceDestroyProblem,
-  lifecycleOrderProblem,
-  statePrefixProblem,
-} from "./components/rawLanding";
-import { prefixOverlapProblem } from "./contract/pipeline";
+import { expirationOrderProblem, forceDestroyProblem, lifecycleOrderProblem } from "./components/rawLanding";
+import { prefixOverlapProblem, statePrefixProblem } from "./contract/pipeline";
 
 /** Pulumi project name, and the namespace of every project config key (`tmdb-genre-roi:<key>`). */
 export const PROJECT = "tmdb-genre-roi";

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TMDB_MAX_PAGE } from "../contract/pipeline";
 import { EXTRACTOR_SERVICE_NAME, RUN_METRICS } from "../functions/extractor/runMetrics";
 import { firstProblem } from "./problems";
-import { statePrefixProblem } from "./rawLanding";
+import { statePrefixProblem } from "../contract/pipeline";
 
 /** Arguments of {@link Extractor}. */
 export interface ExtractorArgs {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { prefixOverlapProblem } from "../contract/pipeline";
+import { prefixOverlapProblem, statePrefixProblem } from "../contract/pipeline";
 import { firstProblem } from "./problems";
 
 /** Storage classes a lifecycle rule may move raw files to: both stay readable by Snowflake's COPY. */
@@ -64,25 +64,6 @@ export function forceDestroyProblem(
 ): string | undefined {
   if (!args.forceDestroy || !args.protect) return undefined;
   return `can only be true when ${protectField} is false (a protected bucket is never destroyed)`;
-}
-
-/**
- * Why the extractor's checkpoints cannot live under `statePrefix`, or undefined when they can: the prefix may overlap
- * neither the raw prefix (the pipe would try to load checkpoints) nor the reject prefix (checkpoints would read as
- * quarantined records). Overlap is {@link prefixOverlapProblem}'s rule, in both directions. Reported against
- * `statePrefix`.
- */
-export function statePrefixProblem(
-  args: Pick<RawLandingArgs, "rawPrefix" | "rejectPrefix" | "statePrefix">,
-): string | undefined {
-  const overlaps = (prefix: string) => prefixOverlapProblem(prefix, args.statePrefix) !== undefined;
-  if (overlaps(args.rawPrefix)) {
-    return `must not overlap the raw prefix "${args.rawPrefix}": the pipe would try to load the checkpoints`;
-  }
-  if (overlaps(args.rejectPrefix)) {
-    return `must not overlap the reject prefix "${args.rejectPrefix}": checkpoints are no quarantined records`;
-  }
-  return undefined;
 }
 
 /** The first problem of a {@link RawLanding}'s arguments, as `<field> <problem>`, or undefined when there is none. */

@@ -45,6 +45,27 @@ export function prefixOverlapProblem(rawPrefix: string, rejectPrefix: string): s
   return undefined;
 }
 
+/**
+ * Why the extractor's checkpoints cannot live under `statePrefix`, or undefined when they can: the
+ * prefix may overlap neither the raw prefix (the pipe would try to load checkpoints) nor the reject
+ * prefix (checkpoints would read as quarantined records). Overlap is {@link prefixOverlapProblem}'s
+ * rule, in both directions.
+ */
+export function statePrefixProblem(prefixes: {
+  rawPrefix: string;
+  rejectPrefix: string;
+  statePrefix: string;
+}): string | undefined {
+  const overlaps = (prefix: string) => prefixOverlapProblem(prefix, prefixes.statePrefix) !== undefined;
+  if (overlaps(prefixes.rawPrefix)) {
+    return `must not overlap the raw prefix "${prefixes.rawPrefix}": the pipe would try to load the checkpoints`;
+  }
+  if (overlaps(prefixes.rejectPrefix)) {
+    return `must not overlap the reject prefix "${prefixes.rejectPrefix}": checkpoints are no quarantined records`;
+  }
+  return undefined;
+}
+
 /** Schema and name of the raw table (Snowflake upper-cases the unquoted names: RAW.MOVIES). */
 export const RAW_TABLE = { schema: "raw", name: "movies" } as const;
 

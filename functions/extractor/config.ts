@@ -4,6 +4,7 @@ import {
   DEFAULT_REJECT_PREFIX,
   DEFAULT_STATE_PREFIX,
   prefixOverlapProblem,
+  statePrefixProblem,
   TMDB_MAX_PAGE,
 } from "../../contract/pipeline";
 import { ConfigError } from "./errors";
@@ -285,15 +286,17 @@ function readLanding(env: Env, r: Read, problems: Problems) {
   const rawPrefix = r("RAW_PREFIX", prefix, DEFAULTS.RAW_PREFIX);
   const rejectPrefix = r("REJECT_PREFIX", prefix, DEFAULTS.REJECT_PREFIX);
   const statePrefix = r("STATE_PREFIX", prefix, DEFAULTS.STATE_PREFIX);
-  const overlaps: [string, string | undefined, string | undefined][] = [
-    ["REJECT_PREFIX", rawPrefix, rejectPrefix],
-    ["STATE_PREFIX", rawPrefix, statePrefix],
-    ["STATE_PREFIX", rejectPrefix, statePrefix],
+  const overlaps: [string, string | undefined][] = [
+    ["REJECT_PREFIX", rawPrefix && rejectPrefix && prefixOverlapProblem(rawPrefix, rejectPrefix)],
+    [
+      "STATE_PREFIX",
+      rawPrefix &&
+        rejectPrefix &&
+        statePrefix &&
+        statePrefixProblem({ rawPrefix, rejectPrefix, statePrefix }),
+    ],
   ];
-  for (const [variable, a, b] of overlaps) {
-    const overlap = a && b ? prefixOverlapProblem(a, b) : undefined;
-    if (overlap) problems.push({ variable, message: overlap });
-  }
+  for (const [variable, overlap] of overlaps) if (overlap) problems.push({ variable, message: overlap });
   const s3Endpoint = env["AWS_ENDPOINT_URL_S3"]
     ? r("AWS_ENDPOINT_URL_S3", httpUrl)
     : r("AWS_ENDPOINT_URL", httpUrl);

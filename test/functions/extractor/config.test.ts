@@ -81,7 +81,12 @@ describe("loadConfig", () => {
     [
       "a state prefix under the raw prefix",
       { STATE_PREFIX: "raw/movies/state/" },
-      /STATE_PREFIX must not overlap the raw prefix "raw\/movies\/"/,
+      /STATE_PREFIX must not overlap the raw prefix "raw\/movies\/": the pipe would try to load the checkpoints/,
+    ],
+    [
+      "a state prefix under the reject prefix",
+      { STATE_PREFIX: "rejects/movies/state/" },
+      /STATE_PREFIX must not overlap the reject prefix "rejects\/movies\/": checkpoints are no quarantined records/,
     ],
     [
       "a backfill year concurrency of 0",
