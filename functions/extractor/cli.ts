@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
         ...(deadline === undefined ? {} : { deadline }),
       });
       process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-      lost += summary.failed.length;
+      lost += summary.failedCount;
       if (summary.mode !== "backfill") break;
       if (!summary.done && summary.yearsCompleted.length === 0) {
         throw new Error("the invocation completed no year: give it more time (--invocation-seconds)");

@@ -18,7 +18,13 @@ export interface RunCounts {
   rejected: number;
   /** Listed movies whose details TMDB answered with 404. */
   notFound: number;
-  /** Listed movies whose details still failed after retries, with the reason. */
+  /** Listed movies whose details still failed after retries. */
+  failedCount: number;
+  /**
+   * The first of them (in listing order, at most {@link SUMMARY_FAILED_LIMIT}) with the reason; each
+   * one is also logged as it fails. The cap keeps a summary within what Step Functions passes on
+   * (256 KB) however badly TMDB behaves.
+   */
   failed: { id: number; reason: string }[];
   /** HTTP requests made to TMDB, retries included. */
   requests: number;
@@ -26,8 +32,11 @@ export interface RunCounts {
   retries: number;
 }
 
-/** What a run counts of its movies (the client counts its requests). */
-export type MovieCounts = Omit<RunCounts, "requests" | "retries">;
+/** Failed movies a summary names. */
+export const SUMMARY_FAILED_LIMIT = 100;
+
+/** What a run counts of its movies, every failure included (the client counts its requests). */
+export type MovieCounts = Omit<RunCounts, "requests" | "retries" | "failedCount">;
 
 /** Counts before any movie was seen. */
 export function noCounts(): MovieCounts {
@@ -58,7 +67,17 @@ export function addCounts(total: MovieCounts, part: MovieCounts): void {
   total.failed.push(...part.failed);
 }
 
-/** The client's request counts, for the summary. */
+/** The client's request counts. */
 export function requestsOf(client: TmdbClient | undefined): Pick<RunCounts, "requests" | "retries"> {
   return { requests: client?.stats.requests ?? 0, retries: client?.stats.retries ?? 0 };
+}
+
+/** A run's counts for its summary: the movies' counts, the failures capped, the client's requests. */
+export function summaryCounts(movies: MovieCounts, client: TmdbClient | undefined): RunCounts {
+  return {
+    ...movies,
+    failedCount: movies.failed.length,
+    failed: movies.failed.slice(0, SUMMARY_FAILED_LIMIT),
+    ...requestsOf(client),
+  };
 }

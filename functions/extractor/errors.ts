@@ -10,7 +10,10 @@ export class ConfigError extends Error {
   }
 }
 
-/** The invocation event is not `{ "pages"?: 1..500 }`; `field` names the offending field. */
+/**
+ * The invocation event is not one of the three modes' (see `event.ts`); `field` names the offending
+ * field, e.g. `event.fromYear`.
+ */
 export class InvalidEventError extends Error {
   override readonly name = "InvalidEventError";
 

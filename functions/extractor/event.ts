@@ -8,8 +8,8 @@ import { InvalidEventError } from "./errors";
  * - `{}`, `{"mode":"popular"}` (the schedule's popular run): TMDB's popular list, `pages` pages
  *   (default `TMDB_PAGES`).
  * - `{"mode":"backfill","fromYear":1990,"toYear":1999}`: every movie of each primary release year
- *   (defaults: 1874 and the current year), resumable: invoked again with the same event, it
- *   continues where the last invocation stopped.
+ *   (defaults: 1874 and, without `toYear`, the current year of each invocation), resumable: invoked
+ *   again with the same event, it continues where the last invocation stopped.
  * - `{"mode":"changes","startDate":"YYYY-MM-DD","endDate":"YYYY-MM-DD"}`: the movies TMDB reports
  *   changed (defaults: from the end of the last successful changes run, else the last 24 hours,
  *   to today).
@@ -24,11 +24,14 @@ export interface PopularEvent {
   pages?: number;
 }
 
-/** A backfill of primary release years `fromYear`..`toYear`, both included. */
+/**
+ * A backfill of primary release years `fromYear`..`toYear`, both included. Without `toYear` the range
+ * ends at the current year of each invocation and keeps its checkpoint across New Year.
+ */
 export interface BackfillEvent {
   mode: "backfill";
   fromYear: number;
-  toYear: number;
+  toYear?: number;
 }
 
 /** A changes run over `startDate`..`endDate` (YYYY-MM-DD, both included), when given. */
@@ -61,14 +64,15 @@ function eventSchema(now: Date) {
         .looseObject({
           mode: z.literal("backfill"),
           fromYear: year.default(FIRST_FILM_YEAR),
-          toYear: year.default(thisYear),
+          toYear: year.optional(),
         })
         .check((ctx) => {
-          if (ctx.value.fromYear > ctx.value.toYear)
+          const toYear = ctx.value.toYear ?? thisYear;
+          if (ctx.value.fromYear > toYear)
             ctx.issues.push({
               code: "custom",
               path: ["fromYear"],
-              message: `must not be after toYear (${ctx.value.toYear})`,
+              message: `must not be after ${ctx.value.toYear === undefined ? "this year" : "toYear"} (${toYear})`,
               input: ctx.value.fromYear,
             });
         }),
@@ -120,7 +124,13 @@ export function parseEvent(event: unknown, now = new Date()): ExtractorEvent {
 
 /** The event's own fields only (a scheduled event's others are dropped). */
 function knownFields(event: ExtractorEvent): ExtractorEvent {
-  if (event.mode === "backfill") return { mode: event.mode, fromYear: event.fromYear, toYear: event.toYear };
+  if (event.mode === "backfill") {
+    return {
+      mode: event.mode,
+      fromYear: event.fromYear,
+      ...(event.toYear === undefined ? {} : { toYear: event.toYear }),
+    };
+  }
   if (event.mode === "changes") {
     return {
       mode: event.mode,

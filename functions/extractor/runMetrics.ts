@@ -10,7 +10,7 @@ export const EXTRACTOR_SERVICE_NAME = "tmdb-extractor";
 export const RUN_METRICS = {
   /** Movies written to the landed object (`summary.landed`). */
   landed: "MoviesLanded",
-  /** Listed movies whose details still failed after retries (`summary.failed.length`). */
+  /** Listed movies whose details still failed after retries (`summary.failedCount`). */
   failed: "MoviesFailed",
   /** Records quarantined as invalid (`summary.rejected`). */
   rejected: "RecordsRejected",
@@ -22,7 +22,7 @@ export const RUN_METRICS = {
 export function runMetrics(summary: RunCounts): { name: string; value: number }[] {
   return [
     { name: RUN_METRICS.landed, value: summary.landed },
-    { name: RUN_METRICS.failed, value: summary.failed.length },
+    { name: RUN_METRICS.failed, value: summary.failedCount },
     { name: RUN_METRICS.rejected, value: summary.rejected },
     { name: RUN_METRICS.skipped, value: summary.skippedNoFinancials },
   ];

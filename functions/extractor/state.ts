@@ -1,12 +1,15 @@
 import { GetObjectCommand, PutObjectCommand, S3ServiceException, type S3Client } from "@aws-sdk/client-s3";
+import type * as z from "zod";
 import { describeError } from "./errors";
+import { describeIssues } from "./schemas";
 
 /**
  * Checkpoints in the bucket under the state prefix (never under the raw prefix, so the pipe never
  * sees them), written with S3 conditional requests: a new checkpoint only if none exists
  * (`If-None-Match: *`), an update only if it is still the version this run read (`If-Match: <ETag>`).
  * Two runs working on the same checkpoint cannot overwrite each other's progress: the second write
- * fails with {@link CheckpointConflictError}.
+ * fails with {@link CheckpointConflictError}. A checkpoint that is not what its mode writes (edited by
+ * hand, truncated) stops the run with {@link CheckpointError} rather than being taken for progress.
  */
 
 /** A checkpoint as read: its value, and the version (ETag) an update must match. */
@@ -16,7 +19,10 @@ export interface Checkpoint<T> {
   etag: string | undefined;
 }
 
-/** Another run wrote the checkpoint since this run read it (S3 answered 412 Precondition Failed). */
+/**
+ * Another run wrote (or deleted) the checkpoint since this run read it: S3 answered 412 Precondition
+ * Failed or 409 ConditionalRequestConflict, or 404 to an update of a version that is gone.
+ */
 export class CheckpointConflictError extends Error {
   override readonly name = "CheckpointConflictError";
   constructor(
@@ -46,16 +52,41 @@ export class CheckpointError extends Error {
 const status = (error: unknown): number | undefined =>
   error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
 
-/** Reads a JSON checkpoint; an absent one (404) has no value and no version. */
-export async function readCheckpoint<T>(s3: S3Client, bucket: string, key: string): Promise<Checkpoint<T>> {
+/**
+ * Reads a JSON checkpoint of the shape `schema` describes; an absent one (404) has no value and no version.
+ * @throws CheckpointError when it cannot be read, or is not JSON of that shape
+ */
+export async function readCheckpoint<T>(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  schema: z.ZodType<T>,
+): Promise<Checkpoint<T>> {
+  let text: string;
+  let etag: string | undefined;
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const text = (await response.Body?.transformToString("utf-8")) ?? "";
-    return { key, value: JSON.parse(text) as T, etag: response.ETag };
+    text = (await response.Body?.transformToString("utf-8")) ?? "";
+    etag = response.ETag;
   } catch (error) {
     if (status(error) === 404) return { key, value: undefined, etag: undefined };
     throw new CheckpointError(bucket, key, `cannot be read: ${describeError(error)}`, { cause: error });
   }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new CheckpointError(bucket, key, `is not JSON (${describeError(error)}); delete it to start over`);
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    throw new CheckpointError(
+      bucket,
+      key,
+      `is not a checkpoint of this run's kind: ${describeIssues(parsed.error)}; delete it to start over`,
+    );
+  }
+  return { key, value: parsed.data, etag };
 }
 
 /**
@@ -82,7 +113,8 @@ export async function writeCheckpoint<T>(
     );
     return { key: checkpoint.key, value, etag: response.ETag };
   } catch (error) {
-    if (status(error) === 412 || status(error) === 409)
+    const code = status(error);
+    if (code === 412 || code === 409 || (code === 404 && checkpoint.etag !== undefined))
       throw new CheckpointConflictError(bucket, checkpoint.key);
     throw new CheckpointError(bucket, checkpoint.key, `cannot be written: ${describeError(error)}`, {
       cause: error,

@@ -100,9 +100,11 @@ function reportExtraction(progress: Progress, extraction: ExtractionSummary): vo
   progress.detail(
     `listed ${extraction.listed}, fetched ${extraction.fetched}, landed ${extraction.landed}, ` +
       `skipped without budget or revenue ${extraction.skippedNoFinancials}, rejected ${extraction.rejected}, ` +
-      `not found ${extraction.notFound}, failed ${extraction.failed.length}`,
+      `not found ${extraction.notFound}, failed ${extraction.failedCount}`,
   );
   for (const failure of extraction.failed) progress.detail(`failed: movie ${failure.id}: ${failure.reason}`);
+  const unnamed = extraction.failedCount - extraction.failed.length;
+  if (unnamed > 0) progress.detail(`... and ${unnamed} more failed movie(s), each in a warning above`);
   if (extraction.rejectKey) progress.detail(`rejected records quarantined in ${extraction.rejectKey}`);
   progress.done(
     extraction.key

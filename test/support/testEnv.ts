@@ -2,7 +2,7 @@
  * A TMDB-compatible server and an S3-compatible server on 127.0.0.1, plus the extractor settings and
  * S3 helpers tests need. Real HTTP on both sides; nothing is mocked.
  */
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -45,6 +45,8 @@ export interface TestEnv {
   listKeys(prefix?: string, bucket?: string): Promise<string[]>;
   /** An object's body and content type. */
   getObject(key: string, bucket?: string): Promise<{ body: string; contentType: string | undefined }>;
+  /** Writes an object, as another writer of the bucket would. */
+  putObject(key: string, body: string, bucket?: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -125,6 +127,9 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
     async getObject(key, bucket = TEST_BUCKET) {
       const object = await s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       return { body: (await object.Body?.transformToString("utf8")) ?? "", contentType: object.ContentType };
+    },
+    async putObject(key, body, bucket = TEST_BUCKET) {
+      await s3Client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     },
     async close() {
       s3Client.destroy();

@@ -1,4 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import * as z from "zod";
 import { MAX_RECORDS_PER_OBJECT } from "../../../contract/pipeline";
 import type { ExtractorConfig } from "../config";
 import { addCounts, countsOf, noCounts, requestsOf, type MovieCounts, type RunCounts } from "../counts";
@@ -14,8 +15,9 @@ import { runMode, type ModeOptions, type ModeRun } from "./run";
  * The backfill: every movie of each primary release year from `fromYear` to `toYear`, a few years at
  * once (`BACKFILL_YEAR_CONCURRENCY`). A completed year lands as its own objects
  * (`<raw prefix>backfill/<year>/movies_<run start>_part-<n>.json`, at most 5,000 records each) and is
- * then recorded in the range's checkpoint (`<state prefix>backfill/<from>-<to>.json`), so the
- * checkpoint never runs ahead of what landed. A run resumes from the checkpoint: completed years are
+ * then recorded in the range's checkpoint (`<state prefix>backfill/<from>-<to>.json`, or
+ * `<from>-current.json` for a range that ends at the current year), so the checkpoint never runs
+ * ahead of what landed. A run resumes from the checkpoint: completed years are
  * skipped, and a year interrupted mid-way is listed again from its start (at most the years that
  * were under way). Close to its deadline, a run starts no new year, finishes those under way and
  * returns `done: false`.
@@ -47,23 +49,28 @@ export interface BackfillSummary extends RunCounts {
   durationMs: number;
 }
 
-/** The checkpoint of a backfill range. */
-interface BackfillCheckpoint {
-  fromYear: number;
-  toYear: number;
-  completedYears: number[];
-  updatedAt: string;
-}
+/** The checkpoint of a backfill range (`toYear` null: the current year). */
+const BackfillCheckpointSchema = z.object({
+  fromYear: z.int(),
+  toYear: z.int().nullable(),
+  completedYears: z.array(z.int()),
+  updatedAt: z.string(),
+});
+type BackfillCheckpoint = z.infer<typeof BackfillCheckpointSchema>;
 
-/** Progress of a backfill, reported after each completed year. */
+/** Progress of a backfill, reported every second and after each completed year. */
 export interface BackfillProgress {
   yearsDone: number;
   yearsTotal: number;
-  year: number;
-  landed: number;
-  pages: number;
+  /** Years being listed now. */
+  yearsUnderway: number[];
+  /** Movies landed, or fetched and waiting for their year to land. */
+  movies: number;
+  /** Requests sent to TMDB so far. */
   requests: number;
 }
+
+const PROGRESS_INTERVAL_MS = 1_000;
 
 /** Runs (or resumes) a backfill of `event`'s years. */
 export async function runBackfill(
@@ -72,8 +79,8 @@ export async function runBackfill(
   options: ModeOptions & { onProgress?: (progress: BackfillProgress) => void } = {},
 ): Promise<BackfillSummary> {
   return runMode<BackfillSummary, BackfillRun>(config, options, {
-    start: (s3) => startBackfill(config, event, s3),
-    describe: (run) => ({ fromYear: event.fromYear, toYear: event.toYear, yearsLeft: run.years.length }),
+    start: (s3) => startBackfill(config, event, options.now ?? new Date(), s3),
+    describe: (run) => ({ fromYear: event.fromYear, toYear: run.toYear, yearsLeft: run.years.length }),
     work: (run, session, context) => backfillYears(config, run, session, context, options.onProgress),
     counts: (run) => run.counts,
     summary: (run, counts, done) => ({
@@ -81,7 +88,7 @@ export async function runBackfill(
       done,
       bucket: config.rawBucket,
       fromYear: event.fromYear,
-      toYear: event.toYear,
+      toYear: run.toYear,
       checkpointKey: run.checkpointKey,
       yearsCompleted: [...run.completed].sort((a, b) => a - b),
       yearsRemaining: run.years.length + run.inFlight.size,
@@ -93,12 +100,15 @@ export async function runBackfill(
 
 interface BackfillRun {
   event: BackfillEvent;
+  /** The last year of the range, resolved for this invocation. */
+  toYear: number;
   checkpointKey: string;
   checkpoint: CheckpointWriter<BackfillCheckpoint>;
   /** Years still to start, in order. */
   years: number[];
   yearsTotal: number;
-  inFlight: Set<number>;
+  /** The collectors of the years under way. */
+  inFlight: Map<number, MovieCollector>;
   completed: number[];
   totals: { pages: number; splitYears: number; unreachable: number; keys: string[]; rejectKeys: string[] };
   counts: MovieCounts;
@@ -107,19 +117,22 @@ interface BackfillRun {
 async function startBackfill(
   config: ExtractorConfig,
   event: BackfillEvent,
+  now: Date,
   s3: S3Client,
 ): Promise<BackfillRun> {
-  const checkpointKey = `${config.statePrefix}backfill/${event.fromYear}-${event.toYear}.json`;
-  const stored = await readCheckpoint<BackfillCheckpoint>(s3, config.rawBucket, checkpointKey);
+  const toYear = event.toYear ?? now.getUTCFullYear();
+  const checkpointKey = `${config.statePrefix}backfill/${event.fromYear}-${event.toYear ?? "current"}.json`;
+  const stored = await readCheckpoint(s3, config.rawBucket, checkpointKey, BackfillCheckpointSchema);
   const done = new Set(stored.value?.completedYears ?? []);
-  const all = Array.from({ length: event.toYear - event.fromYear + 1 }, (_, i) => event.fromYear + i);
+  const all = Array.from({ length: toYear - event.fromYear + 1 }, (_, i) => event.fromYear + i);
   return {
     event,
+    toYear,
     checkpointKey,
     checkpoint: new CheckpointWriter(s3, config.rawBucket, stored),
     years: all.filter((year) => !done.has(year)),
     yearsTotal: all.length,
-    inFlight: new Set(),
+    inFlight: new Map(),
     completed: [],
     totals: { pages: 0, splitYears: 0, unreachable: 0, keys: [], rejectKeys: [] },
     counts: noCounts(),
@@ -134,26 +147,32 @@ async function backfillYears(
   context: ModeRun,
   onProgress: ((progress: BackfillProgress) => void) | undefined,
 ): Promise<boolean> {
+  const report = () => onProgress?.(progressOf(run, session));
   const worker = async (): Promise<void> => {
     for (let year = run.years[0]; year !== undefined && !context.stopping(); year = run.years[0]) {
       run.years.shift();
-      run.inFlight.add(year);
       await backfillYear(config, run, session, context, year);
-      run.inFlight.delete(year);
-      const done = run.yearsTotal - run.years.length - run.inFlight.size;
-      const { requests } = requestsOf(session.client);
-      onProgress?.({
-        yearsDone: done,
-        yearsTotal: run.yearsTotal,
-        year,
-        landed: run.counts.landed,
-        pages: run.totals.pages,
-        requests,
-      });
+      report();
     }
   };
-  await Promise.all(Array.from({ length: config.backfillYearConcurrency }, worker));
+  const ticker = onProgress === undefined ? undefined : setInterval(report, PROGRESS_INTERVAL_MS);
+  try {
+    await Promise.all(Array.from({ length: config.backfillYearConcurrency }, worker));
+  } finally {
+    clearInterval(ticker);
+  }
   return run.years.length === 0 && run.inFlight.size === 0;
+}
+
+function progressOf(run: BackfillRun, session: Session): BackfillProgress {
+  const collecting = [...run.inFlight.values()].reduce((sum, movies) => sum + movies.landed.size, 0);
+  return {
+    yearsDone: run.yearsTotal - run.years.length - run.inFlight.size,
+    yearsTotal: run.yearsTotal,
+    yearsUnderway: [...run.inFlight.keys()].sort((a, b) => a - b),
+    movies: run.counts.landed + collecting,
+    requests: requestsOf(session.client).requests,
+  };
 }
 
 /** Lists a year, lands it and records it in the checkpoint. */
@@ -165,11 +184,12 @@ async function backfillYear(
   year: number,
 ): Promise<void> {
   const movies = session.collector();
+  run.inFlight.set(year, movies);
   const listing = await listYear(session.client, movies, year, session.signal);
   const keys = await landYear(config, context, year, movies);
   await run.checkpoint.update((value) => ({
     fromYear: run.event.fromYear,
-    toYear: run.event.toYear,
+    toYear: run.event.toYear ?? null,
     completedYears: [...new Set([...(value?.completedYears ?? []), year])].sort((a, b) => a - b),
     updatedAt: new Date().toISOString(),
   }));
@@ -180,6 +200,7 @@ async function backfillYear(
   run.totals.keys.push(...keys.landed);
   run.totals.rejectKeys.push(...keys.rejected);
   addCounts(run.counts, countsOf(movies));
+  run.inFlight.delete(year);
   session.logger.info("year landed", {
     year,
     landed: movies.landed.size,

@@ -1,4 +1,5 @@
 import type { S3Client } from "@aws-sdk/client-s3";
+import * as z from "zod";
 import { MAX_RECORDS_PER_OBJECT, TMDB_CHANGES_MAX_DAYS } from "../../../contract/pipeline";
 import type { ExtractorConfig } from "../config";
 import { countsOf, noCounts, type RunCounts } from "../counts";
@@ -43,10 +44,9 @@ export interface ChangesSummary extends RunCounts {
   durationMs: number;
 }
 
-interface ChangesCheckpoint {
-  lastEndDate: string;
-  updatedAt: string;
-}
+/** The change feed's checkpoint: the last day listed and landed. */
+const ChangesCheckpointSchema = z.object({ lastEndDate: z.iso.date(), updatedAt: z.string() });
+type ChangesCheckpoint = z.infer<typeof ChangesCheckpointSchema>;
 
 interface ChangesRun {
   range: DayRange;
@@ -97,7 +97,7 @@ async function startChanges(
   s3: S3Client,
 ): Promise<ChangesRun> {
   const checkpointKey = `${config.statePrefix}changes.json`;
-  const stored = await readCheckpoint<ChangesCheckpoint>(s3, config.rawBucket, checkpointKey);
+  const stored = await readCheckpoint(s3, config.rawBucket, checkpointKey, ChangesCheckpointSchema);
   const to = event.endDate ?? today;
   const from = event.startDate ?? stored.value?.lastEndDate ?? addDays(to, -1);
   return {

@@ -1,6 +1,6 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { ExtractorConfig } from "../config";
-import { requestsOf, type MovieCounts, type RunCounts } from "../counts";
+import { summaryCounts, type MovieCounts, type RunCounts } from "../counts";
 import { describeError } from "../errors";
 import { createS3Client } from "../landing";
 import { createLogger, type Logger } from "../logger";
@@ -87,7 +87,7 @@ export async function runMode<Summary extends RunCounts & { durationMs: number }
   let run: Run | undefined;
   let session: Session | undefined;
   const summarise = (done: boolean) =>
-    finish(mode.summary(run as Run, { ...mode.counts(run as Run), ...requestsOf(session?.client) }, done));
+    finish(mode.summary(run as Run, summaryCounts(mode.counts(run as Run), session?.client), done));
   const deadlineTimer = stopBeforeDeadline(options.deadline, () => session?.fail(new DeadlineReachedError()));
   try {
     run = await mode.start(s3);
@@ -102,7 +102,7 @@ export async function runMode<Summary extends RunCounts & { durationMs: number }
     await session.drained();
     options.signal?.throwIfAborted();
     const summary = summarise(done);
-    logger[summary.failed.length > 0 || summary.rejected > 0 ? "warn" : "info"]("extraction finished", {
+    logger[summary.failedCount > 0 || summary.rejected > 0 ? "warn" : "info"]("extraction finished", {
       summary,
     });
     return summary;

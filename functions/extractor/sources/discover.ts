@@ -10,8 +10,9 @@ import { fittingRanges, listPage, type ListPage } from "./listing";
  * `GET /discover/movie?primary_release_year=Y&sort_by=revenue.desc&include_adult=false&page=N`, each
  * listed id handed to the year's collector for its details. Sorted by revenue, the movies with
  * revenue come first, so a year's paging stops after the first page on which no movie has revenue > 0
- * (list entries carry no revenue: the details decide). A year whose list passes TMDB's 500 pages is
- * split into `primary_release_date.gte/lte` ranges that fit.
+ * (list entries carry no revenue: the details decide). Only when a year's movies with revenue run
+ * past TMDB's 500th page is the year listed again in `primary_release_date.gte/lte` ranges that each
+ * fit (the movies already fetched are not fetched twice).
  */
 
 /** What listing a year did. */
@@ -38,47 +39,46 @@ export async function listYear(
   year: number,
   signal: AbortSignal,
 ): Promise<YearListing> {
+  let pages = 0;
+  const fetch = (query: Record<string, string | number>, page: number) => {
+    pages += 1;
+    return listPage(tmdb, DISCOVER, query, page, signal);
+  };
   const yearQuery = { ...BASE_QUERY, primary_release_year: year };
-  const first = await listPage(tmdb, DISCOVER, yearQuery, 1, signal);
-  const whole: DayRange = { from: `${year}-01-01`, to: `${year}-12-31` };
+  const first = await fetch(yearQuery, 1);
+  if (!(await pageThrough(movies, (page) => fetch(yearQuery, page), first, 0))) {
+    return { pages, ranges: 1, unreachable: 0 };
+  }
   const rangeQuery = (range: DayRange) => ({
     ...BASE_QUERY,
     "primary_release_date.gte": range.from,
     "primary_release_date.lte": range.to,
   });
-  const ranges =
-    first.totalPages <= TMDB_MAX_PAGE
-      ? [{ query: yearQuery, first, unreachable: 0 }]
-      : (await fittingRanges(whole, (range) => listPage(tmdb, DISCOVER, rangeQuery(range), 1, signal))).map(
-          (part) => ({ query: rangeQuery(part.range), first: part.first, unreachable: part.unreachable }),
-        );
-  let pages = ranges.length === 1 ? 0 : 1; // the year's own first page, when it was split
-  for (const [index, part] of ranges.entries()) {
-    pages += await pageThrough(tmdb, movies, part.query, part.first, index * RANGE_STRIDE, signal);
+  const whole: DayRange = { from: `${year}-01-01`, to: `${year}-12-31` };
+  const parts = await fittingRanges(whole, (range) => fetch(rangeQuery(range), 1), first);
+  for (const [index, part] of parts.entries()) {
+    const query = rangeQuery(part.range);
+    await pageThrough(movies, (page) => fetch(query, page), part.first, (index + 1) * RANGE_STRIDE);
   }
-  return {
-    pages,
-    ranges: ranges.length,
-    unreachable: ranges.reduce((sum, part) => sum + part.unreachable, 0),
-  };
+  return { pages, ranges: parts.length, unreachable: parts.reduce((sum, part) => sum + part.unreachable, 0) };
 }
 
-/** Pages one query from its first page until a page without revenue (or its last page). */
+/**
+ * Pages one query from its first page until a page without revenue, or its last page.
+ * @returns whether the query stopped at page 500 with revenue still on it and more pages behind
+ */
 async function pageThrough(
-  tmdb: TmdbClient,
   movies: MovieCollector,
-  query: Record<string, string | number>,
+  pageOf: (page: number) => Promise<ListPage>,
   first: ListPage,
   offset: number,
-  signal: AbortSignal,
-): Promise<number> {
+): Promise<boolean> {
   const last = Math.min(first.totalPages, TMDB_MAX_PAGE);
-  let current = first;
-  for (;;) {
+  for (let current = first; ; current = await pageOf(current.page + 1)) {
     const ids = collect(movies, current, offset);
     await movies.settled();
-    if (!movies.anyRevenue(ids) || current.page >= last) return current.page;
-    current = await listPage(tmdb, DISCOVER, query, current.page + 1, signal);
+    if (!movies.anyRevenue(ids)) return false;
+    if (current.page >= last) return first.totalPages > TMDB_MAX_PAGE;
   }
 }
 

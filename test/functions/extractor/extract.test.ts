@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { runExtraction, type ExtractionSummary } from "../../../functions/extractor/extract";
 import { LandingError, PageListingError, TmdbAuthError } from "../../../functions/extractor/errors";
+import { SUMMARY_FAILED_LIMIT } from "../../../functions/extractor/counts";
 import { NDJSON_CONTENT_TYPE } from "../../../functions/extractor/landing";
 import type { TmdbFault } from "../../../servers/tmdbServer";
 import { buildCatalog, movieDetails, movieRange } from "../../support/catalog";
@@ -80,6 +81,7 @@ describe("runExtraction", () => {
           skippedNoFinancials: 0,
           rejected: 0,
           notFound: 0,
+          failedCount: 0,
           failed: [],
           durationMs: summary.durationMs,
           requests: 48,
@@ -409,6 +411,30 @@ describe("runExtraction", () => {
       assert.match(byId.get(9) ?? "", /timed out .* after 4 attempts/);
       assert.equal(summary.landed, 8);
     });
+
+    it("names at most 100 failed movies in its summary, counts them all and logs each one", async () => {
+      await withEnv(
+        {
+          catalog: buildCatalog(movieRange(120, 1)),
+          faults: [{ target: { endpoint: "details" }, effect: { type: "serverError", status: 503 } }],
+        },
+        async (env) => {
+          const { logger, lines } = captureLogger();
+          const summary = await run(env, { pages: 6, maxRetries: 0 }, logger);
+
+          assert.equal(summary.failedCount, 120);
+          assert.deepEqual(
+            summary.failed.map((f) => f.id),
+            range(1, SUMMARY_FAILED_LIMIT),
+            "the first in listing order",
+          );
+          const logged = lines
+            .filter((line) => line["msg"] === "movie details failed")
+            .map((line) => line["id"]);
+          assert.deepEqual(new Set(logged), new Set(range(1, 120)));
+        },
+      );
+    });
   });
 
   describe("rate limiting", () => {
@@ -555,7 +581,7 @@ describe("runExtraction", () => {
       },
       async (env) => {
         const summary: ExtractionSummary = await run(env);
-        assert.equal(summary.listed, summary.fetched + summary.notFound + summary.failed.length);
+        assert.equal(summary.listed, summary.fetched + summary.notFound + summary.failedCount);
         assert.equal(summary.fetched, summary.landed + summary.skippedNoFinancials + summary.rejected);
         assert.deepEqual(
           [summary.landed, summary.skippedNoFinancials, summary.rejected, summary.notFound],
