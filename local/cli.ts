@@ -3,7 +3,8 @@
  * See `npm start -- --help`.
  */
 import { parseArgs } from "node:util";
-import { TMDB_MAX_PAGE } from "../contract/pipeline";
+import { FIRST_FILM_YEAR, TMDB_MAX_PAGE } from "../contract/pipeline";
+import { DEFAULT_TMDB_BASE_URL } from "../functions/extractor/config";
 import { LocalStackError } from "./options";
 import { DEFAULT_PAGES, runLocalStack } from "./pipeline";
 import { printableLines } from "./terminal";
@@ -15,6 +16,10 @@ S3-compatible server -> raw.movies in DuckDB -> dbt build -> ranked ROI by genre
 
 Options:
   --pages N        popular pages to extract, 1..${TMDB_MAX_PAGE} (default ${DEFAULT_PAGES}, 20 movies a page)
+  --backfill       extract every movie of each release year instead of the popular list (the
+                   demo server serves 1970-2025); an interrupted backfill resumes where it stopped
+  --years A-B      the backfill's release years: A-B, A (one year) or A- (A to this year);
+                   implies --backfill (default ${FIRST_FILM_YEAR}-: every year to this one)
   --from-raw DIR   load the raw files of DIR (laid out like the bucket: DIR/raw/movies/...)
                    instead of extracting
   --out DIR        where the CSV, JSON, SVG and HTML outputs go (default out/)
@@ -26,6 +31,7 @@ Options:
 Environment:
   TMDB_API_TOKEN       a TMDB API Read Access Token: extract from the real TMDB API instead of
                        the synthetic demo catalog
+  TMDB_API_BASE_URL    the TMDB API's base URL with a token (default ${DEFAULT_TMDB_BASE_URL})
   TMDB_ROI_STATE_DIR   local state folder (default .local/)
   TMDB_ROI_DUCKDB_PATH warehouse file (default $TMDB_ROI_STATE_DIR/warehouse.duckdb)
 `;
@@ -46,6 +52,21 @@ function integerOption(
   return Number(value);
 }
 
+/** `--years`: `1990-2000`, `1995` or `1990-` (to the current year); absent, the event's defaults. */
+function yearsOption(value: string | undefined): { fromYear?: number; toYear?: number } {
+  if (value === undefined) return {};
+  const match = /^(\d{4})(-(\d{4})?)?$/.exec(value);
+  if (match === null) {
+    throw new LocalStackError(
+      "options",
+      `--years must be A-B, A or A- with four-digit years, got ${JSON.stringify(value)}`,
+    );
+  }
+  const fromYear = Number(match[1]);
+  if (match[2] === undefined) return { fromYear, toYear: fromYear };
+  return match[3] === undefined ? { fromYear } : { fromYear, toYear: Number(match[3]) };
+}
+
 async function main(argv: string[]): Promise<number> {
   let values;
   try {
@@ -55,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: false,
       options: {
         pages: { type: "string" },
+        backfill: { type: "boolean", default: false },
+        years: { type: "string" },
         "from-raw": { type: "string" },
         out: { type: "string" },
         reset: { type: "boolean", default: false },
@@ -75,7 +98,9 @@ async function main(argv: string[]): Promise<number> {
     const pages = integerOption("pages", values.pages, 1, TMDB_MAX_PAGE);
     const s3Port = integerOption("s3-port", values["s3-port"], 0, 65535);
     const tmdbPort = integerOption("tmdb-port", values["tmdb-port"], 0, 65535);
+    const backfill = values.backfill || values.years !== undefined ? yearsOption(values.years) : undefined;
     await runLocalStack({
+      ...(backfill === undefined ? {} : { backfill }),
       ...(pages === undefined ? {} : { pages }),
       ...(values["from-raw"] === undefined ? {} : { fromRaw: values["from-raw"] }),
       ...(values.out === undefined ? {} : { outDir: values.out }),

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { ExtractionSummary } from "../functions/extractor/extract";
+import type { RunSummary } from "../functions/extractor/extract";
 import type { TmdbCatalog } from "../servers/tmdbCatalog";
 import type { DbtRunResult } from "./dbt";
 import type { RawIssues } from "./report/issues";
@@ -36,6 +36,18 @@ export interface LocalStackOptions {
    * @default 25
    */
   pages?: number;
+  /**
+   * Extract a backfill of these primary release years instead of the popular list (the extractor's
+   * backfill event: defaults 1874 and the current year); a backfill interrupted earlier resumes from
+   * its checkpoint in the local bucket. The demo server then also serves decades of history.
+   * @default undefined (the popular list)
+   */
+  backfill?: { fromYear?: number; toYear?: number };
+  /**
+   * Show a backfill's progress as a live bar on standard output.
+   * @default true when standard output is a terminal and `write` is not given
+   */
+  liveProgress?: boolean;
   /**
    * Delete the local state (S3 objects, warehouse, dbt target) before running.
    * @default false
@@ -88,7 +100,7 @@ export interface LocalStackResult {
   /** Whether any data in the warehouse is synthetic demo data. */
   synthetic: boolean;
   source: string;
-  extraction: ExtractionSummary | null;
+  extraction: RunSummary | null;
   load: LoadSummary;
   dbt: DbtRunResult;
   /** Raw records the models left out or used without a value (stg__raw_movie_issues). */

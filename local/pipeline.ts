@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { DEFAULT_RAW_PREFIX, TMDB_MAX_PAGE } from "../contract/pipeline";
-import { describeError } from "../functions/extractor/errors";
+import { describeError, InvalidEventError } from "../functions/extractor/errors";
+import { parseEvent, type BackfillEvent, type PopularEvent } from "../functions/extractor/event";
 import { DEMO_CATALOG_DEFAULT_PAGES } from "../servers/demoCatalog";
 import {
   display,
@@ -92,7 +93,26 @@ function stageContext(options: LocalStackOptions): StageContext {
   const token = options.tmdbToken ?? (env["TMDB_API_TOKEN"] || undefined);
   const tmdbToken = options.fromRaw === undefined ? token : undefined;
   const progress = new Progress(options.fromRaw === undefined ? 5 : 3, write);
-  return { options, env, write, progress, pages, tmdbToken, ...resolvePaths(options) };
+  const event = extractionEvent(options, pages);
+  return { options, env, write, progress, pages, event, tmdbToken, ...resolvePaths(options) };
+}
+
+/** The extractor's event for the options, checked by the extractor's own rules. */
+function extractionEvent(options: LocalStackOptions, pages: number): PopularEvent | BackfillEvent {
+  if (options.backfill === undefined) return { mode: "popular", pages };
+  if (options.fromRaw !== undefined) {
+    throw new LocalStackError(
+      "options",
+      "--backfill and --from-raw exclude each other: one source at a time",
+    );
+  }
+  try {
+    return parseEvent({ mode: "backfill", ...options.backfill }) as BackfillEvent;
+  } catch (error) {
+    const field = error instanceof InvalidEventError ? error.field.replace(/^event\./, "") : undefined;
+    const reason = error instanceof InvalidEventError ? `${field} ${error.reason}` : describeError(error);
+    throw new LocalStackError("options", `--years: ${reason}`, { cause: error });
+  }
 }
 
 /** Before any stage: the state, warehouse and output folders exist (or are created) and can be written. */

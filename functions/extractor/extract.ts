@@ -11,7 +11,7 @@ import type { ModeOptions } from "./modes/run";
  */
 
 export type { ExtractionSummary } from "./modes/popular";
-export type { BackfillSummary } from "./modes/backfill";
+export type { BackfillProgress, BackfillSummary } from "./modes/backfill";
 export type { ChangesSummary } from "./modes/changes";
 export type { ModeOptions as RunOptions } from "./modes/run";
 export { runExtraction };

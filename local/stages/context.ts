@@ -1,4 +1,5 @@
 import { describeError } from "../../functions/extractor/errors";
+import type { BackfillEvent, PopularEvent } from "../../functions/extractor/event";
 import { LocalStackError, type LocalStackOptions } from "../options";
 import type { Progress } from "../progress";
 
@@ -14,6 +15,8 @@ export interface StageContext {
   outDir: string;
   /** Popular pages to extract. */
   pages: number;
+  /** What the extract stage runs: the popular list (`pages` pages) or a backfill. */
+  event: PopularEvent | BackfillEvent;
   /** The real TMDB API's token, when it is the source. */
   tmdbToken: string | undefined;
 }

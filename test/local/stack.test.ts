@@ -85,7 +85,7 @@ describe("local stack (npm start)", function () {
     it("extracts every listed movie with a budget or revenue and lands one NDJSON object", () => {
       const listed = new Set(catalog.popularPages.flat().map((item) => item["id"] as number));
       const expectedLanded = [...listed].filter((id) => withFinancials(catalog.details.get(id) ?? {})).length;
-      assert.ok(first.extraction);
+      assert.equal(first.extraction?.mode, "popular");
       assert.equal(first.extraction.listed, listed.size);
       assert.equal(first.extraction.landed, expectedLanded);
       assert.equal(first.extraction.key, "raw/movies/2026-06-01/movies_06-00-00.json");
@@ -123,7 +123,8 @@ describe("local stack (npm start)", function () {
 
     it("a second run lands and loads one new file only, and dbt's de-duplication leaves the mart unchanged", async () => {
       const second = await runLocalStack({ ...base(), now: new Date("2026-06-02T06:00:00Z") });
-      assert.equal(second.extraction?.key, "raw/movies/2026-06-02/movies_06-00-00.json");
+      assert.equal(second.extraction?.mode, "popular");
+      assert.equal(second.extraction.key, "raw/movies/2026-06-02/movies_06-00-00.json");
       assert.equal(second.load.filesProcessed, 1);
       assert.equal(second.load.filesAlreadyLoaded, 1);
       assert.equal(second.load.rowsLoaded, first.load.rowsLoaded);

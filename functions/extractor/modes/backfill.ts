@@ -64,6 +64,8 @@ export interface BackfillProgress {
   yearsTotal: number;
   /** Years being listed now. */
   yearsUnderway: number[];
+  /** Discover pages requested so far. */
+  pages: number;
   /** Movies landed, or fetched and waiting for their year to land. */
   movies: number;
   /** Requests sent to TMDB so far. */
@@ -107,6 +109,8 @@ interface BackfillRun {
   /** Years still to start, in order. */
   years: number[];
   yearsTotal: number;
+  /** Discover pages requested, the years under way included. */
+  pagesRequested: number;
   /** The collectors of the years under way. */
   inFlight: Map<number, MovieCollector>;
   completed: number[];
@@ -132,6 +136,7 @@ async function startBackfill(
     checkpoint: new CheckpointWriter(s3, config.rawBucket, stored),
     years: all.filter((year) => !done.has(year)),
     yearsTotal: all.length,
+    pagesRequested: 0,
     inFlight: new Map(),
     completed: [],
     totals: { pages: 0, splitYears: 0, unreachable: 0, keys: [], rejectKeys: [] },
@@ -170,6 +175,7 @@ function progressOf(run: BackfillRun, session: Session): BackfillProgress {
     yearsDone: run.yearsTotal - run.years.length - run.inFlight.size,
     yearsTotal: run.yearsTotal,
     yearsUnderway: [...run.inFlight.keys()].sort((a, b) => a - b),
+    pages: run.pagesRequested,
     movies: run.counts.landed + collecting,
     requests: requestsOf(session.client).requests,
   };
@@ -185,7 +191,9 @@ async function backfillYear(
 ): Promise<void> {
   const movies = session.collector();
   run.inFlight.set(year, movies);
-  const listing = await listYear(session.client, movies, year, session.signal);
+  const listing = await listYear(session.client, movies, year, session.signal, () => {
+    run.pagesRequested += 1;
+  });
   const keys = await landYear(config, context, year, movies);
   await run.checkpoint.update((value) => ({
     fromYear: run.event.fromYear,

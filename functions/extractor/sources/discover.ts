@@ -32,16 +32,21 @@ const BASE_QUERY = { sort_by: "revenue.desc", include_adult: "false" } as const;
 const RANGE_STRIDE = 1_000_000;
 const PAGE_STRIDE = 1_000;
 
-/** Lists a year and waits for the details of every listed movie it needs. */
+/**
+ * Lists a year and waits for the details of every listed movie it needs.
+ * @param onPage called for each page fetched, as it is requested
+ */
 export async function listYear(
   tmdb: TmdbClient,
   movies: MovieCollector,
   year: number,
   signal: AbortSignal,
+  onPage: () => void = () => undefined,
 ): Promise<YearListing> {
   let pages = 0;
   const fetch = (query: Record<string, string | number>, page: number) => {
     pages += 1;
+    onPage();
     return listPage(tmdb, DISCOVER, query, page, signal);
   };
   const yearQuery = { ...BASE_QUERY, primary_release_year: year };
