@@ -38,6 +38,9 @@ export class MovieCollector {
   readonly landed = new Map<number, Record<string, unknown>>();
   /** Revenue of every movie whose valid details arrived (the backfill's stop rule reads it). */
   readonly #revenue = new Map<number, number>();
+  readonly #failedIds = new Set<number>();
+  /** Resolves when an id's details have their outcome, whatever it is. */
+  readonly #outcomes = new Map<number, Promise<void>>();
   #pending = 0;
   #idle: (() => void)[] = [];
 
@@ -53,10 +56,13 @@ export class MovieCollector {
     if (this.listingOrder.has(id)) return;
     this.listingOrder.set(id, position);
     this.#pending += 1;
+    let outcome = () => undefined as void;
+    this.#outcomes.set(id, new Promise<void>((resolve) => (outcome = resolve)));
     this.queue.push(async () => {
       try {
         await this.#fetch(id);
       } finally {
+        outcome();
         this.#pending -= 1;
         if (this.#pending === 0) for (const resolve of this.#idle.splice(0)) resolve();
       }
@@ -83,10 +89,28 @@ export class MovieCollector {
   /**
    * Whether any of `ids` may have revenue: a movie whose valid details show revenue > 0, or one whose
    * details could not be fetched (unknown counts as maybe, so paging never stops on a failure).
+   * Resolves true as soon as one such movie is known, false once every id has its outcome; rejects
+   * with the run's abort reason when the run stops first.
    */
-  anyRevenue(ids: readonly number[]): boolean {
-    const failed = new Set(this.failed.map((failure) => failure.id));
-    return ids.some((id) => (this.#revenue.get(id) ?? 0) > 0 || failed.has(id));
+  revenueAmong(ids: readonly number[]): Promise<boolean> {
+    const maybe = (id: number) => (this.#revenue.get(id) ?? 0) > 0 || this.#failedIds.has(id);
+    if (this.signal.aborted) return Promise.reject(this.signal.reason);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(this.signal.reason);
+      this.signal.addEventListener("abort", onAbort, { once: true });
+      const answer = (value: boolean) => {
+        this.signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      };
+      let left = ids.length;
+      if (left === 0) answer(false);
+      for (const id of ids) {
+        void (this.#outcomes.get(id) ?? Promise.resolve()).then(() => {
+          if (maybe(id)) answer(true);
+          else if (--left === 0) answer(false);
+        });
+      }
+    });
   }
 
   /** Quarantines a record a list source could not use. */
@@ -172,6 +196,7 @@ export class MovieCollector {
       error instanceof TmdbMalformedResponseError
     ) {
       this.failed.push({ id, reason: error.message });
+      this.#failedIds.add(id);
       this.logger.warn("movie details failed", { id, reason: describeError(error) });
       return;
     }

@@ -52,6 +52,7 @@ export async function listYear(
   const yearQuery = { ...BASE_QUERY, primary_release_year: year };
   const first = await fetch(yearQuery, 1);
   if (!(await pageThrough(movies, (page) => fetch(yearQuery, page), first, 0))) {
+    await movies.settled();
     return { pages, ranges: 1, unreachable: 0 };
   }
   const rangeQuery = (range: DayRange) => ({
@@ -65,11 +66,14 @@ export async function listYear(
     const query = rangeQuery(part.range);
     await pageThrough(movies, (page) => fetch(query, page), part.first, (index + 1) * RANGE_STRIDE);
   }
+  await movies.settled();
   return { pages, ranges: parts.length, unreachable: parts.reduce((sum, part) => sum + part.unreachable, 0) };
 }
 
 /**
- * Pages one query from its first page until a page without revenue, or its last page.
+ * Pages one query from its first page until a page without revenue, or its last page. The next page
+ * is listed as soon as one movie of the current page shows revenue, while the page's other details
+ * are still being fetched, so that the rate limit is never left idle between pages.
  * @returns whether the query stopped at page 500 with revenue still on it and more pages behind
  */
 async function pageThrough(
@@ -81,8 +85,7 @@ async function pageThrough(
   const last = Math.min(first.totalPages, TMDB_MAX_PAGE);
   for (let current = first; ; current = await pageOf(current.page + 1)) {
     const ids = collect(movies, current, offset);
-    await movies.settled();
-    if (!movies.anyRevenue(ids)) return false;
+    if (!(await movies.revenueAmong(ids))) return false;
     if (current.page >= last) return first.totalPages > TMDB_MAX_PAGE;
   }
 }

@@ -135,6 +135,35 @@ describe("backfill", () => {
     });
   });
 
+  it("lists a year's next page while the current page's other details are still being fetched", async () => {
+    // 2001: 45 movies, the higher the id the lower the revenue; movie 5 (page 1) answers after 800 ms.
+    const movies = range(1, 45).map((id) =>
+      movieDetails(id, { release_date: day(2001, id), revenue: (100 - id) * 1e6 }),
+    );
+    const faults = [
+      {
+        target: { endpoint: "details" as const, movieId: 5 },
+        effect: { type: "slow" as const, delayMs: 800 },
+      },
+    ];
+    await withEnv({ catalog: buildCatalog(movies, { pages: [] }), faults }, async (env) => {
+      await backfill(env, { fromYear: 2001, toYear: 2001 }, { config: { timeoutMs: 5000 } });
+
+      const log = env.tmdb.stats.log;
+      const secondPage = log.filter((entry) => entry.path === "/3/discover/movie")[1];
+      const slow = log.find((entry) => entry.path === "/3/movie/5");
+      assert.ok(secondPage && slow);
+      assert.ok(
+        secondPage.startedAt < slow.endedAt,
+        "page 2 was asked for before movie 5 of page 1 answered",
+      );
+      assert.deepEqual(
+        (await landedIds(env)).sort((a, b) => a - b),
+        range(1, 45),
+      );
+    });
+  });
+
   it("quarantines an invalid list entry under the year's reject folder and lands the rest", async () => {
     const faults = [
       {
