@@ -14,7 +14,7 @@ async function main(args: string[]): Promise<number> {
     const { stateDir } = resolvePaths({});
     try {
       await ensureWritableFolder(stateDir, "the state folder (TMDB_ROI_STATE_DIR)");
-      lock = acquireStateLock(stateDir);
+      lock = acquireStateLock(stateDir, "npm run dbt");
     } catch (error) {
       process.stderr.write(`npm run dbt: ${describeError(error)}\n`);
       return 1;

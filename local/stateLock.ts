@@ -11,16 +11,17 @@ import { join } from "node:path";
 /** Name of the lock file inside the state folder. */
 export const LOCK_FILE_NAME = "lock";
 
-/** Another live process holds the state folder. */
+/** Another live process holds the state folder; the message names its command, e.g. `npm run dbt`. */
 export class StateLockedError extends Error {
   override readonly name = "StateLockedError";
   constructor(
     readonly lockPath: string,
     readonly ownerPid: number,
     readonly ownerStartedAt: string,
+    readonly ownerCommand: string,
   ) {
     super(
-      `another local stack run (pid ${ownerPid}, started ${ownerStartedAt}) is using ${lockPath.replace(/[/\\]lock$/, "")}; ` +
+      `${ownerCommand} (pid ${ownerPid}, started ${ownerStartedAt}) is using ${lockPath.replace(/[/\\]lock$/, "")}; ` +
         `wait for it to finish, or delete ${lockPath} if that process is gone`,
     );
   }
@@ -36,6 +37,8 @@ interface LockContent {
   pid: number;
   host: string;
   startedAt: string;
+  /** The command holding the lock, e.g. `npm start`. */
+  command: string;
 }
 
 function isAlive(pid: number): boolean {
@@ -55,6 +58,7 @@ function readLock(path: string): LockContent | undefined {
       pid: parsed.pid,
       host: String(parsed.host ?? ""),
       startedAt: String(parsed.startedAt ?? "unknown"),
+      command: typeof parsed.command === "string" ? parsed.command : "another local stack run",
     };
   } catch {
     return undefined;
@@ -62,13 +66,19 @@ function readLock(path: string): LockContent | undefined {
 }
 
 /**
- * Takes the lock of `stateDir` (created when missing). Throws {@link StateLockedError} when a live
- * process on this host holds it; takes over a lock left by a dead process or an unreadable one.
+ * Takes the lock of `stateDir` (created when missing) for `command`. Throws {@link StateLockedError}
+ * when a live process on this host holds it; takes over a lock left by a dead process or an
+ * unreadable one.
  */
-export function acquireStateLock(stateDir: string): StateLock {
+export function acquireStateLock(stateDir: string, command = "npm start"): StateLock {
   mkdirSync(stateDir, { recursive: true });
   const path = join(stateDir, LOCK_FILE_NAME);
-  const content: LockContent = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString() };
+  const content: LockContent = {
+    pid: process.pid,
+    host: hostname(),
+    startedAt: new Date().toISOString(),
+    command,
+  };
   for (let attempt = 0; attempt < 3; attempt += 1) {
     try {
       writeFileSync(path, `${JSON.stringify(content)}\n`, { flag: "wx" });
@@ -88,10 +98,10 @@ export function acquireStateLock(stateDir: string): StateLock {
     }
     const owner = readLock(path);
     if (owner !== undefined && owner.host === content.host && isAlive(owner.pid)) {
-      throw new StateLockedError(path, owner.pid, owner.startedAt);
+      throw new StateLockedError(path, owner.pid, owner.startedAt, owner.command);
     }
     if (owner !== undefined && owner.host !== content.host) {
-      throw new StateLockedError(path, owner.pid, `${owner.startedAt} on host ${owner.host}`);
+      throw new StateLockedError(path, owner.pid, `${owner.startedAt} on host ${owner.host}`, owner.command);
     }
     try {
       unlinkSync(path); // stale: its owner is gone

@@ -123,10 +123,7 @@ describe("dbt runner", () => {
 
       // Assess
       assert.equal(refused.status, 1);
-      assert.match(
-        refused.stderr,
-        new RegExp(`^npm run dbt: another local stack run \\(pid ${process.pid}, started `),
-      );
+      assert.match(refused.stderr, new RegExp(`^npm run dbt: npm start \\(pid ${process.pid}, started `));
     } finally {
       lock.release();
     }

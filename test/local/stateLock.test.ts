@@ -15,9 +15,13 @@ describe("state lock", () => {
     await rm(join(stateDir, ".."), { recursive: true, force: true });
   });
 
-  it("lets one holder at a time use a state folder and frees it on release", () => {
-    const lock = acquireStateLock(stateDir);
-    assert.throws(() => acquireStateLock(stateDir), StateLockedError);
+  it("lets one holder at a time use a state folder, naming the holder's command, and frees it on release", () => {
+    const lock = acquireStateLock(stateDir, "npm run dbt");
+    assert.throws(
+      () => acquireStateLock(stateDir),
+      (error: unknown) =>
+        error instanceof StateLockedError && /^npm run dbt \(pid \d+, started /.test(error.message),
+    );
     lock.release();
     assert.equal(existsSync(join(stateDir, LOCK_FILE_NAME)), false);
     acquireStateLock(stateDir).release();
