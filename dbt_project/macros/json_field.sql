@@ -8,8 +8,8 @@
     json_field(column, key, data_type): data_type is one of text, integer, float, date, timestamp.
     The raw table is append-only history, so one malformed value must not fail the models forever:
     a value that does not have the type's shape, or does not fit the type, becomes NULL (try_cast),
-    and the data test `json_field_castable` on the source counts those rows (nothing is lost
-    silently). Shapes are checked before casting, identically in both engines, because a bare cast
+    and the view stg__raw_movie_issues lists each such value (action value_set_to_null), which the
+    warning test raw_values_set_to_null counts (nothing is lost silently). Shapes are checked before casting, identically in both engines, because a bare cast
     is too lenient: Snowflake reads an all-digit string such as "2024" as seconds since the epoch,
     and both engines round "90.5" into an integer.
       integer   up to 18 digits             e.g. 121 (fits both engines' 64-bit integers)

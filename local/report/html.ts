@@ -6,6 +6,7 @@ import {
   tableColumns,
   TMDB_ATTRIBUTION,
 } from "./format";
+import { printable } from "../terminal";
 import { num, type Answer, type Mart, type ReportContext } from "./mart";
 
 function escapeHtml(text: string): string {
@@ -52,7 +53,7 @@ function decadeTable(answer: Answer): string {
   const body = genres
     .map(
       (genre) =>
-        `<tr><td class="left">${escapeHtml(genre)}</td>${decades.map((decade) => cell(genre, decade)).join("")}</tr>`,
+        `<tr><td class="left">${escapeHtml(printable(genre))}</td>${decades.map((decade) => cell(genre, decade)).join("")}</tr>`,
     )
     .join("\n");
   return `<table id="decades"><thead><tr>${header}</tr></thead><tbody>\n${body}\n</tbody></table>`;

@@ -57,7 +57,7 @@ export async function readRawIssues(databasePath: string): Promise<RawIssues> {
   }
 }
 
-/** `raw/movies/x.json:31: _extracted_at missing (record left out)`, one line per issue, then a count of the rest. */
+/** `raw/movies/x.json:31: _extracted_at missing: record left out`, one line per issue, then a count of the rest. */
 export function formatRawIssues(issues: RawIssues): string[] {
   if (issues.total === 0) return [];
   const counts = Object.entries(issues.byAction).map(([action, n]) => `${n} ${action.replaceAll("_", " ")}`);

@@ -19,3 +19,21 @@ describe("HTML report", () => {
     assert.ok(!/<script|<link|src="http/.test(html), "the page must not load anything");
   });
 });
+
+describe("HTML report tables", () => {
+  it("shows control characters of TMDB's genre names as visible escapes in both tables", () => {
+    const genre = "Horror\u001b[2J";
+    const rename = (rows: typeof answer.genres.rows) => rows.map((row) => ({ ...row, genre_name: genre }));
+    const html = renderHtml(
+      {
+        genres: { ...answer.genres, rows: rename(answer.genres.rows.slice(0, 1)) },
+        decades: { ...answer.decades, rows: rename(answer.decades.rows.slice(0, 1)) },
+      },
+      { genres: "<svg></svg>", decades: "<svg></svg>" },
+      demo,
+    );
+
+    assert.equal(html.match(/Horror\\x1b\[2J/g)?.length, 2, "once in each table");
+    assert.ok(!html.includes("\u001b"), "no control character reaches the page");
+  });
+});
