@@ -36,9 +36,9 @@ export function formatInterval(low: number | null, high: number | null): string 
 export type VersusTop = "#1" | "≈ #1" | "lower";
 
 /**
- * Each genre's median ROI against #1's (the genre ranked first by median ROI): "≈ #1" when their
- * 95 % intervals overlap (not clearly different from #1), "lower" when the genre's whole interval
- * lies below #1's.
+ * Each genre's median ROI against #1's (the genre ranked first by median ROI; genres tied for first
+ * are all "#1", compared with the first of them): "≈ #1" when their 95 % intervals overlap (not
+ * clearly different from #1), "lower" when the genre's whole interval lies below #1's.
  */
 export function versusTop(genres: Mart): Map<string, VersusTop> {
   const result = new Map<string, VersusTop>();
@@ -51,7 +51,7 @@ export function versusTop(genres: Mart): Map<string, VersusTop> {
     const low = num(row, "median_roi_ci_low") ?? Number.NEGATIVE_INFINITY;
     const high = num(row, "median_roi_ci_high") ?? Number.POSITIVE_INFINITY;
     const overlaps = low <= topHigh && topLow <= high;
-    result.set(name, row === top ? "#1" : overlaps ? "≈ #1" : "lower");
+    result.set(name, row["median_roi_rank"] === 1 ? "#1" : overlaps ? "≈ #1" : "lower");
   }
   return result;
 }
