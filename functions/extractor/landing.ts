@@ -1,6 +1,8 @@
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { MAX_RECORDS_PER_OBJECT } from "../../contract/pipeline";
 import type { ExtractorConfig } from "./config";
 import { describeError, LandingError } from "./errors";
+import type { MovieCollector } from "./movies";
 
 /** Content type of landed and quarantined objects. */
 export const NDJSON_CONTENT_TYPE = "application/x-ndjson";
@@ -81,4 +83,33 @@ export async function putParts(
     keys.push(key);
   }
   return keys;
+}
+
+/**
+ * Lands a collector's records under `<raw prefix><folder>/` and its quarantined records under
+ * `<reject prefix><folder>/`, in parts of at most {@link MAX_RECORDS_PER_OBJECT} records.
+ * @returns the keys written on each side
+ */
+export async function landParts(
+  s3: S3Client,
+  config: Pick<ExtractorConfig, "rawBucket" | "rawPrefix" | "rejectPrefix">,
+  location: { folder: string; runStart: Date },
+  movies: MovieCollector,
+): Promise<{ landed: string[]; rejected: string[] }> {
+  const at = (prefix: string) => ({ prefix, ...location });
+  const landed = await putParts(
+    s3,
+    config.rawBucket,
+    at(config.rawPrefix),
+    movies.records(),
+    MAX_RECORDS_PER_OBJECT,
+  );
+  const rejected = await putParts(
+    s3,
+    config.rawBucket,
+    at(config.rejectPrefix),
+    movies.sortedRejects(),
+    MAX_RECORDS_PER_OBJECT,
+  );
+  return { landed, rejected };
 }

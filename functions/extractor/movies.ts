@@ -56,7 +56,7 @@ export class MovieCollector {
     if (this.listingOrder.has(id)) return;
     this.listingOrder.set(id, position);
     this.#pending += 1;
-    let outcome = () => undefined as void;
+    let outcome: () => void = () => undefined;
     this.#outcomes.set(id, new Promise<void>((resolve) => (outcome = resolve)));
     this.queue.push(async () => {
       try {

@@ -139,6 +139,19 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
   };
 }
 
+/** Starts servers for one test, runs `body` with them and always closes them. */
+export async function withTestEnv<T>(
+  options: TestEnvOptions,
+  body: (env: TestEnv) => Promise<T>,
+): Promise<T> {
+  const env = await startTestEnv(options);
+  try {
+    return await body(env);
+  } finally {
+    await env.close();
+  }
+}
+
 /** Parses NDJSON, failing with the line number when a line is not JSON. */
 export function parseNdjson(text: string): Record<string, unknown>[] {
   if (text !== "" && !text.endsWith("\n")) throw new Error("NDJSON does not end with a newline");

@@ -1,10 +1,9 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import * as z from "zod";
-import { MAX_RECORDS_PER_OBJECT } from "../../../contract/pipeline";
 import type { ExtractorConfig } from "../config";
 import { addCounts, countsOf, noCounts, requestsOf, type MovieCounts, type RunCounts } from "../counts";
 import type { BackfillEvent } from "../event";
-import { putParts } from "../landing";
+import { landParts } from "../landing";
 import type { MovieCollector } from "../movies";
 import type { Session } from "../session";
 import { listYear } from "../sources/discover";
@@ -194,7 +193,12 @@ async function backfillYear(
   const listing = await listYear(session.client, movies, year, session.signal, () => {
     run.pagesRequested += 1;
   });
-  const keys = await landYear(config, context, year, movies);
+  const keys = await landParts(
+    context.s3,
+    config,
+    { folder: `backfill/${year}`, runStart: context.runStart },
+    movies,
+  );
   await run.checkpoint.update((value) => ({
     fromYear: run.event.fromYear,
     toYear: run.event.toYear ?? null,
@@ -215,30 +219,4 @@ async function backfillYear(
     pages: listing.pages,
     ranges: listing.ranges,
   });
-}
-
-/** The year's records and quarantined records, as objects under `backfill/<year>/`. */
-async function landYear(
-  config: ExtractorConfig,
-  context: ModeRun,
-  year: number,
-  movies: MovieCollector,
-): Promise<{ landed: string[]; rejected: string[] }> {
-  const folder = `backfill/${year}`;
-  const { s3, runStart } = context;
-  const landed = await putParts(
-    s3,
-    config.rawBucket,
-    { prefix: config.rawPrefix, folder, runStart },
-    movies.records(),
-    MAX_RECORDS_PER_OBJECT,
-  );
-  const rejected = await putParts(
-    s3,
-    config.rawBucket,
-    { prefix: config.rejectPrefix, folder, runStart },
-    movies.sortedRejects(),
-    MAX_RECORDS_PER_OBJECT,
-  );
-  return { landed, rejected };
 }

@@ -1,10 +1,10 @@
 import type { S3Client } from "@aws-sdk/client-s3";
 import * as z from "zod";
-import { MAX_RECORDS_PER_OBJECT, TMDB_CHANGES_MAX_DAYS } from "../../../contract/pipeline";
+import { TMDB_CHANGES_MAX_DAYS } from "../../../contract/pipeline";
 import type { ExtractorConfig } from "../config";
 import { countsOf, noCounts, type RunCounts } from "../counts";
 import type { ChangesEvent } from "../event";
-import { putParts } from "../landing";
+import { landParts } from "../landing";
 import type { MovieCollector } from "../movies";
 import type { Session } from "../session";
 import { listWindow } from "../sources/changes";
@@ -130,21 +130,14 @@ async function listAndLand(
     listedThrough = window.to;
   }
   await movies.settled();
-  const location = { folder: `changes/${run.range.to}`, runStart: context.runStart };
-  run.totals.keys = await putParts(
+  const keys = await landParts(
     context.s3,
-    config.rawBucket,
-    { prefix: config.rawPrefix, ...location },
-    movies.records(),
-    MAX_RECORDS_PER_OBJECT,
+    config,
+    { folder: `changes/${run.range.to}`, runStart: context.runStart },
+    movies,
   );
-  run.totals.rejectKeys = await putParts(
-    context.s3,
-    config.rawBucket,
-    { prefix: config.rejectPrefix, ...location },
-    movies.sortedRejects(),
-    MAX_RECORDS_PER_OBJECT,
-  );
+  run.totals.keys = keys.landed;
+  run.totals.rejectKeys = keys.rejected;
   if (listedThrough !== null) {
     const through = listedThrough;
     await run.checkpoint.update((value) => ({

@@ -1,10 +1,9 @@
 import * as z from "zod";
 import { TMDB_MAX_PAGE } from "../../../contract/pipeline";
 import type { MovieCollector } from "../movies";
-import { describeIssues } from "../schemas";
 import type { TmdbClient } from "../tmdbClient";
 import type { DayRange } from "./dates";
-import { fittingRanges, listPage, type ListPage } from "./listing";
+import { fittingRanges, listPage, validEntries, type ListPage } from "./listing";
 
 /**
  * TMDB's change feed as a list source: `GET /movie/changes?start_date=&end_date=&page=N` for one
@@ -58,25 +57,15 @@ export async function listWindow(
 }
 
 function collect(movies: MovieCollector, page: ListPage, offset: number, listing: WindowListing): void {
-  const extractedAt = new Date().toISOString();
-  page.results.forEach((entry, index) => {
-    const movie = ChangedMovieSchema.safeParse(entry);
-    if (!movie.success) {
-      movies.reject({
-        source: "movie-changes-list",
-        id: null,
-        page: page.page,
-        reason: `results[${index}]: ${describeIssues(movie.error)}`,
-        record: entry,
-        _extracted_at: extractedAt,
-      });
-      return;
-    }
+  for (const { entry, index } of validEntries(
+    movies,
+    page.page,
+    page.results,
+    ChangedMovieSchema,
+    "movie-changes-list",
+  )) {
     listing.listed += 1;
-    if (movie.data.adult === true) {
-      listing.adult += 1;
-      return;
-    }
-    movies.add(movie.data.id, offset + page.page * 1_000 + index);
-  });
+    if (entry.adult === true) listing.adult += 1;
+    else movies.add(entry.id, offset + page.page * 1_000 + index);
+  }
 }

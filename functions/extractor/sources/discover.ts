@@ -1,9 +1,9 @@
 import { TMDB_MAX_PAGE } from "../../../contract/pipeline";
 import type { MovieCollector } from "../movies";
-import { describeIssues, PopularMovieSchema } from "../schemas";
+import { PopularMovieSchema } from "../schemas";
 import type { TmdbClient } from "../tmdbClient";
 import type { DayRange } from "./dates";
-import { fittingRanges, listPage, type ListPage } from "./listing";
+import { fittingRanges, listPage, validEntries, type ListPage } from "./listing";
 
 /**
  * One primary release year of TMDB's catalog as a list source for the backfill:
@@ -92,23 +92,7 @@ async function pageThrough(
 
 /** Hands a page's valid entries to the collector, quarantines the others; returns the page's ids. */
 function collect(movies: MovieCollector, page: ListPage, offset: number): number[] {
-  const ids: number[] = [];
-  const extractedAt = new Date().toISOString();
-  page.results.forEach((entry, index) => {
-    const movie = PopularMovieSchema.safeParse(entry);
-    if (!movie.success) {
-      movies.reject({
-        source: "movie-discover-list",
-        id: null,
-        page: page.page,
-        reason: `results[${index}]: ${describeIssues(movie.error)}`,
-        record: entry,
-        _extracted_at: extractedAt,
-      });
-      return;
-    }
-    ids.push(movie.data.id);
-    movies.add(movie.data.id, offset + page.page * PAGE_STRIDE + index);
-  });
-  return ids;
+  const entries = validEntries(movies, page.page, page.results, PopularMovieSchema, "movie-discover-list");
+  for (const { entry, index } of entries) movies.add(entry.id, offset + page.page * PAGE_STRIDE + index);
+  return entries.map(({ entry }) => entry.id);
 }

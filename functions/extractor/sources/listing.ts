@@ -1,5 +1,7 @@
+import type * as z from "zod";
 import { TMDB_MAX_PAGE } from "../../../contract/pipeline";
 import { describeError, PageListingError, TmdbAuthError } from "../errors";
+import type { MovieCollector, RejectedRecord } from "../movies";
 import { describeIssues, PopularPageSchema } from "../schemas";
 import type { TmdbClient } from "../tmdbClient";
 import { daysIn, halves, type DayRange } from "./dates";
@@ -46,6 +48,49 @@ export async function listPage(
     totalPages: parsed.data.total_pages,
     totalResults: parsed.data.total_results,
   };
+}
+
+/** A list entry that passed its schema, with its index on the page. */
+export interface ListEntry<T> {
+  entry: T;
+  index: number;
+}
+
+/**
+ * The entries of list page `page` that match `schema`; every other entry is quarantined by `movies`
+ * as coming from `source`, with its index, the reason and its id when it has one.
+ */
+export function validEntries<T>(
+  movies: MovieCollector,
+  page: number,
+  results: readonly unknown[],
+  schema: z.ZodType<T>,
+  source: RejectedRecord["source"],
+): ListEntry<T>[] {
+  const extractedAt = new Date().toISOString();
+  const valid: ListEntry<T>[] = [];
+  results.forEach((entry, index) => {
+    const parsed = schema.safeParse(entry);
+    if (parsed.success) {
+      valid.push({ entry: parsed.data, index });
+      return;
+    }
+    movies.reject({
+      source,
+      id: idOf(entry),
+      page,
+      reason: `results[${index}]: ${describeIssues(parsed.error)}`,
+      record: entry,
+      _extracted_at: extractedAt,
+    });
+  });
+  return valid;
+}
+
+function idOf(entry: unknown): number | null {
+  if (typeof entry !== "object" || entry === null) return null;
+  const id = (entry as Record<string, unknown>)["id"];
+  return typeof id === "number" ? id : null;
 }
 
 /** A query that fits in 500 pages, with its first page already fetched. */

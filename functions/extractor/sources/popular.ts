@@ -4,6 +4,7 @@ import type { MovieCollector } from "../movies";
 import { describeIssues, PopularMovieSchema, PopularPageSchema } from "../schemas";
 import type { TmdbClient } from "../tmdbClient";
 import type { WorkQueue } from "../workQueue";
+import { validEntries } from "./listing";
 
 /** Spacing of listing positions between pages (TMDB lists 20 a page): position = (page - 1) * stride + index. */
 const PAGE_ORDER_STRIDE = 10_000;
@@ -28,7 +29,6 @@ export function listPopular(
       if (error instanceof TmdbAuthError || options.signal.aborted) throw error;
       throw new PageListingError(page, describeError(error), { cause: error });
     }
-    const extractedAt = new Date().toISOString();
     const parsed = PopularPageSchema.safeParse(body);
     if (!parsed.success)
       throw new PageListingError(page, `unexpected response: ${describeIssues(parsed.error)}`);
@@ -38,28 +38,9 @@ export function listPopular(
       const last = Math.min(options.pages, Math.max(1, parsed.data.total_pages), TMDB_MAX_PAGE);
       for (let next = 2; next <= last; next += 1) queue.push(() => listPage(next), "high");
     }
-    parsed.data.results.forEach((entry, index) => {
-      const movie = PopularMovieSchema.safeParse(entry);
-      if (movie.success) {
-        movies.add(movie.data.id, (page - 1) * PAGE_ORDER_STRIDE + index);
-        return;
-      }
-      movies.reject({
-        source: "movie-popular-list",
-        id: idOf(entry),
-        page,
-        reason: `results[${index}]: ${describeIssues(movie.error)}`,
-        record: entry,
-        _extracted_at: extractedAt,
-      });
-    });
+    const entries = validEntries(movies, page, parsed.data.results, PopularMovieSchema, "movie-popular-list");
+    for (const { entry, index } of entries) movies.add(entry.id, (page - 1) * PAGE_ORDER_STRIDE + index);
   };
   queue.push(() => listPage(1), "high");
   return { pagesListed: () => listed };
-}
-
-function idOf(entry: unknown): number | null {
-  if (typeof entry !== "object" || entry === null) return null;
-  const id = (entry as Record<string, unknown>)["id"];
-  return typeof id === "number" ? id : null;
 }

@@ -7,23 +7,10 @@ import { keyStamp } from "../../../functions/extractor/landing";
 import { CheckpointConflictError, CheckpointError } from "../../../functions/extractor/state";
 import { buildCatalog, movieDetails } from "../../support/catalog";
 import { captureLogger } from "../../support/logs";
-import { parseNdjson, startTestEnv, type TestEnv } from "../../support/testEnv";
+import { parseNdjson, type TestEnv, withTestEnv } from "../../support/testEnv";
 
 const RUN_START = new Date("2026-03-04T05:06:07.890Z");
 const STAMP = keyStamp(RUN_START);
-
-/** Starts servers for one test and always closes them. */
-async function withEnv<T>(
-  options: Parameters<typeof startTestEnv>[0],
-  body: (env: TestEnv) => Promise<T>,
-): Promise<T> {
-  const env = await startTestEnv(options);
-  try {
-    return await body(env);
-  } finally {
-    await env.close();
-  }
-}
 
 function backfill(
   env: TestEnv,
@@ -91,7 +78,7 @@ function threeYears(): Record<string, unknown>[] {
 
 describe("backfill", () => {
   it("lands each year's movies with revenue, and those with a budget listed before its list runs out of revenue, once", async () => {
-    await withEnv({ catalog: buildCatalog(threeYears(), { pages: [] }) }, async (env) => {
+    await withTestEnv({ catalog: buildCatalog(threeYears(), { pages: [] }) }, async (env) => {
       const summary = await backfill(env, { fromYear: 2001, toYear: 2003 });
 
       const evenWithBudget = range(26, 60).filter((id) => id % 2 === 0);
@@ -146,7 +133,7 @@ describe("backfill", () => {
         effect: { type: "slow" as const, delayMs: 800 },
       },
     ];
-    await withEnv({ catalog: buildCatalog(movies, { pages: [] }), faults }, async (env) => {
+    await withTestEnv({ catalog: buildCatalog(movies, { pages: [] }), faults }, async (env) => {
       await backfill(env, { fromYear: 2001, toYear: 2001 }, { config: { timeoutMs: 5000 } });
 
       const log = env.tmdb.stats.log;
@@ -179,7 +166,7 @@ describe("backfill", () => {
         },
       },
     ];
-    await withEnv({ catalog: buildCatalog(threeYears(), { pages: [] }), faults }, async (env) => {
+    await withTestEnv({ catalog: buildCatalog(threeYears(), { pages: [] }), faults }, async (env) => {
       const summary = await backfill(env, { fromYear: 2003, toYear: 2003 });
 
       assert.deepEqual(summary.rejectKeys, [`rejects/movies/backfill/2003/movies_${STAMP}_part-1.json`]);
@@ -197,7 +184,7 @@ describe("backfill", () => {
     const wide = yearOfMovies(2020, 10_050, 200_000).map((movie, i) =>
       i < 30 ? movie : { ...movie, revenue: 0, budget: 0 },
     );
-    await withEnv({ catalog: buildCatalog([...crowded, ...wide], { pages: [] }) }, async (env) => {
+    await withTestEnv({ catalog: buildCatalog([...crowded, ...wide], { pages: [] }) }, async (env) => {
       const summary = await backfill(
         env,
         { fromYear: 2019, toYear: 2020 },
@@ -239,7 +226,7 @@ describe("backfill", () => {
         times: 1,
       },
     ];
-    await withEnv({ catalog: buildCatalog(movies, { pages: [] }), faults }, async (env) => {
+    await withTestEnv({ catalog: buildCatalog(movies, { pages: [] }), faults }, async (env) => {
       const config = { backfillYearConcurrency: 1, stopMarginSeconds: 20, timeoutMs: 5000 };
       const first = await backfill(
         env,
@@ -273,7 +260,7 @@ describe("backfill", () => {
         times: 1,
       },
     ];
-    await withEnv({ catalog: buildCatalog(movies, { pages: [] }), faults }, async (env) => {
+    await withTestEnv({ catalog: buildCatalog(movies, { pages: [] }), faults }, async (env) => {
       const config = { stopMarginSeconds: 0, timeoutMs: 5000 };
       const first = await backfill(
         env,
@@ -293,7 +280,7 @@ describe("backfill", () => {
     const faults = [
       { target: { endpoint: "discover" as const, year: 2003 }, effect: { type: "unauthorized" as const } },
     ];
-    await withEnv({ catalog: buildCatalog(movies, { pages: [] }), faults }, async (env) => {
+    await withTestEnv({ catalog: buildCatalog(movies, { pages: [] }), faults }, async (env) => {
       await assert.rejects(
         backfill(env, { fromYear: 2001, toYear: 2003 }, { config: { backfillYearConcurrency: 1 } }),
         TmdbAuthError,
@@ -311,7 +298,7 @@ describe("backfill", () => {
 
   it("lets only one of two runs of the same range go on; a later run completes the range", async () => {
     const movies = [2001, 2002].flatMap((year, i) => yearOfMovies(year, 5, 1000 * (i + 1)));
-    await withEnv({ catalog: buildCatalog(movies, { pages: [] }) }, async (env) => {
+    await withTestEnv({ catalog: buildCatalog(movies, { pages: [] }) }, async (env) => {
       const config = { backfillYearConcurrency: 1 };
       const runs = await Promise.allSettled([
         backfill(env, { fromYear: 2001, toYear: 2002 }, { config }),
@@ -332,7 +319,7 @@ describe("backfill", () => {
   });
 
   it("refuses a checkpoint that is not a backfill's, naming it", async () => {
-    await withEnv({ catalog: buildCatalog(threeYears(), { pages: [] }) }, async (env) => {
+    await withTestEnv({ catalog: buildCatalog(threeYears(), { pages: [] }) }, async (env) => {
       await env.putObject("state/backfill/2001-2003.json", JSON.stringify({ completedYears: "2001" }));
       await assert.rejects(
         backfill(env, { fromYear: 2001, toYear: 2003 }),
@@ -348,7 +335,7 @@ describe("backfill", () => {
 
   it("without toYear, runs to the current year and keeps one checkpoint across New Year", async () => {
     const movies = [2024, 2025, 2026].flatMap((year, i) => yearOfMovies(year, 3, 1000 * (i + 1)));
-    await withEnv({ catalog: buildCatalog(movies, { pages: [] }) }, async (env) => {
+    await withTestEnv({ catalog: buildCatalog(movies, { pages: [] }) }, async (env) => {
       const december = await backfill(env, { fromYear: 2024 }, { now: new Date("2025-12-31T23:00:00Z") });
       const january = await backfill(env, { fromYear: 2024 }, { now: new Date("2026-01-01T01:00:00Z") });
 

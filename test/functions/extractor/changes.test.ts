@@ -5,22 +5,9 @@ import { keyStamp } from "../../../functions/extractor/landing";
 import type { TmdbChange } from "../../../servers/tmdbCatalog";
 import { buildCatalog, movieDetails } from "../../support/catalog";
 import { captureLogger } from "../../support/logs";
-import { parseNdjson, startTestEnv, type TestEnv } from "../../support/testEnv";
+import { parseNdjson, type TestEnv, withTestEnv } from "../../support/testEnv";
 
 const RUN_START = new Date("2026-11-03T06:00:00.000Z");
-
-/** Starts servers for one test and always closes them. */
-async function withEnv<T>(
-  options: Parameters<typeof startTestEnv>[0],
-  body: (env: TestEnv) => Promise<T>,
-): Promise<T> {
-  const env = await startTestEnv(options);
-  try {
-    return await body(env);
-  } finally {
-    await env.close();
-  }
-}
 
 function changes(
   env: TestEnv,
@@ -75,7 +62,7 @@ function catalog() {
 
 describe("changes", () => {
   it("lands every movie changed between two days once, in windows of at most 14 days, skipping adult and removed movies", async () => {
-    await withEnv({ catalog: catalog() }, async (env) => {
+    await withTestEnv({ catalog: catalog() }, async (env) => {
       const summary = await changes(env, { startDate: "2026-10-01", endDate: "2026-11-03" });
 
       assert.deepEqual(summary.keys, [
@@ -93,7 +80,7 @@ describe("changes", () => {
   });
 
   it("starts where the last run ended, and never moves its record back", async () => {
-    await withEnv({ catalog: catalog() }, async (env) => {
+    await withTestEnv({ catalog: catalog() }, async (env) => {
       await changes(env, { startDate: "2026-10-01", endDate: "2026-11-03" });
       const next = await changes(env, {}, { now: new Date("2026-11-12T06:00:00Z") });
       const older = await changes(env, { startDate: "2026-09-15", endDate: "2026-09-30" });
@@ -106,7 +93,7 @@ describe("changes", () => {
   });
 
   it("without a record or days, lists yesterday and today", async () => {
-    await withEnv({ catalog: catalog() }, async (env) => {
+    await withTestEnv({ catalog: catalog() }, async (env) => {
       const summary = await changes(env, {});
 
       assert.deepEqual([summary.startDate, summary.endDate], ["2026-11-02", "2026-11-03"]);
@@ -122,7 +109,7 @@ describe("changes", () => {
         times: 1,
       },
     ];
-    await withEnv({ catalog: catalog(), faults }, async (env) => {
+    await withTestEnv({ catalog: catalog(), faults }, async (env) => {
       const config = { stopMarginSeconds: 20, timeoutMs: 5000 };
       const first = await changes(
         env,

@@ -6,24 +6,11 @@ import { NDJSON_CONTENT_TYPE } from "../../../functions/extractor/landing";
 import type { TmdbFault } from "../../../servers/tmdbServer";
 import { buildCatalog, movieDetails, movieRange } from "../../support/catalog";
 import { captureLogger } from "../../support/logs";
-import { parseNdjson, startTestEnv, TEST_BUCKET, type TestEnv } from "../../support/testEnv";
+import { parseNdjson, TEST_BUCKET, type TestEnv, withTestEnv } from "../../support/testEnv";
 
 const RUN_START = new Date("2026-03-04T05:06:07.890Z");
 const RAW_KEY = "raw/movies/2026-03-04/movies_05-06-07.json";
 const REJECT_KEY = "rejects/movies/2026-03-04/movies_05-06-07.json";
-
-/** Starts servers for one test and always closes them. */
-async function withEnv<T>(
-  options: Parameters<typeof startTestEnv>[0],
-  body: (env: TestEnv) => Promise<T>,
-): Promise<T> {
-  const env = await startTestEnv(options);
-  try {
-    return await body(env);
-  } finally {
-    await env.close();
-  }
-}
 
 async function landedIds(env: TestEnv, key = RAW_KEY): Promise<number[]> {
   const { body } = await env.getObject(key);
@@ -45,7 +32,7 @@ describe("runExtraction", () => {
     it("lands every listed movie with financial data as NDJSON under the run's key", async () => {
       // Prepare: 45 movies over 3 pages.
       const movies = movieRange(45, 100);
-      await withEnv({ catalog: buildCatalog(movies) }, async (env) => {
+      await withTestEnv({ catalog: buildCatalog(movies) }, async (env) => {
         const { logger, lines } = captureLogger();
         // Act
         const summary = await run(env, { pages: 3 }, logger);
@@ -110,7 +97,7 @@ describe("runExtraction", () => {
         budget: 0,
         revenue: 12,
       });
-      await withEnv({ catalog: buildCatalog([odd]) }, async (env) => {
+      await withTestEnv({ catalog: buildCatalog([odd]) }, async (env) => {
         const summary = await run(env);
         assert.equal(summary.landed, 1);
         const [record] = parseNdjson((await env.getObject(RAW_KEY)).body);
@@ -130,7 +117,7 @@ describe("runExtraction", () => {
           [5, 6, 1],
         ],
       });
-      await withEnv({ catalog }, async (env) => {
+      await withTestEnv({ catalog }, async (env) => {
         const summary = await run(env, { pages: 3 });
         assert.deepEqual(await landedIds(env), [1, 2, 3, 4, 5, 6]);
         assert.equal(summary.listed, 6);
@@ -147,7 +134,7 @@ describe("runExtraction", () => {
         movieDetails(4, { budget: 9_000_000, revenue: 0 }),
         movieDetails(5, { budget: 0, revenue: 0 }),
       ];
-      await withEnv({ catalog: buildCatalog(movies) }, async (env) => {
+      await withTestEnv({ catalog: buildCatalog(movies) }, async (env) => {
         const summary = await run(env);
         assert.deepEqual(await landedIds(env), [1, 3, 4]);
         assert.equal(summary.skippedNoFinancials, 2);
@@ -157,7 +144,7 @@ describe("runExtraction", () => {
     });
 
     it("lists only the pages the catalog has when fewer than requested", async () => {
-      await withEnv({ catalog: buildCatalog(movieRange(30, 1)) }, async (env) => {
+      await withTestEnv({ catalog: buildCatalog(movieRange(30, 1)) }, async (env) => {
         const summary = await run(env, { pages: 10 });
         assert.equal(summary.pages, 2);
         assert.equal(env.tmdb.stats.byPath["/3/movie/popular"], 2);
@@ -167,7 +154,7 @@ describe("runExtraction", () => {
 
     it("writes no object when nothing is landed", async () => {
       const movies = [movieDetails(1, { budget: 0, revenue: 0 }), movieDetails(2, { budget: 0, revenue: 0 })];
-      await withEnv({ catalog: buildCatalog(movies) }, async (env) => {
+      await withTestEnv({ catalog: buildCatalog(movies) }, async (env) => {
         const summary = await run(env);
         assert.equal(summary.key, null);
         assert.equal(summary.rejectKey, null);
@@ -177,7 +164,7 @@ describe("runExtraction", () => {
     });
 
     it("keeps requests within maxConcurrency", async () => {
-      await withEnv(
+      await withTestEnv(
         { catalog: buildCatalog(movieRange(40, 1)), latency: { meanMs: 15, jitterMs: 5 } },
         async (env) => {
           await run(env, { maxConcurrency: 3 });
@@ -201,7 +188,7 @@ describe("runExtraction", () => {
       const catalog = buildCatalog(movies, {
         extraEntries: { 1: [{ title: "entry without id", adult: false }] },
       });
-      await withEnv({ catalog }, async (env) => {
+      await withTestEnv({ catalog }, async (env) => {
         const summary = await run(env);
         assert.deepEqual(await landedIds(env), [1, 3]);
         assert.equal(summary.rejected, 4);
@@ -233,7 +220,7 @@ describe("runExtraction", () => {
     it("rejects details whose id differs from the requested one", async () => {
       const catalog = buildCatalog([movieDetails(1), movieDetails(2)]);
       catalog.details.set(2, movieDetails(99));
-      await withEnv({ catalog }, async (env) => {
+      await withTestEnv({ catalog }, async (env) => {
         const summary = await run(env);
         assert.deepEqual(await landedIds(env), [1]);
         const [line] = parseNdjson((await env.getObject(REJECT_KEY)).body);
@@ -248,7 +235,7 @@ describe("runExtraction", () => {
     const movies = movieRange(10, 1);
 
     async function runWithFaults(faults: TmdbFault[], overrides: Parameters<TestEnv["config"]>[0] = {}) {
-      return withEnv({ catalog: buildCatalog(movies), faults }, async (env) => {
+      return withTestEnv({ catalog: buildCatalog(movies), faults }, async (env) => {
         const started = performance.now();
         const summary = await run(env, overrides);
         const elapsedMs = performance.now() - started;
@@ -298,7 +285,7 @@ describe("runExtraction", () => {
     ] as const;
     for (const { status, effect } of retryAfterResponses) {
       it(`holds every request back while a ${status}'s Retry-After is pending, not only the one retried`, async () => {
-        await withEnv(
+        await withTestEnv(
           {
             catalog: buildCatalog(movies),
             latency: { meanMs: 10 },
@@ -413,7 +400,7 @@ describe("runExtraction", () => {
     });
 
     it("names at most 100 failed movies in its summary, counts them all and logs each one", async () => {
-      await withEnv(
+      await withTestEnv(
         {
           catalog: buildCatalog(movieRange(120, 1)),
           faults: [{ target: { endpoint: "details" }, effect: { type: "serverError", status: 503 } }],
@@ -445,7 +432,7 @@ describe("runExtraction", () => {
         effect: { type: "serverError", status: 500 },
         times: 1,
       }));
-      await withEnv(
+      await withTestEnv(
         { catalog: buildCatalog(movieRange(14, 1)), rateLimitPerSecond: 10, faults },
         async (env) => {
           // Act: the client may start 8 requests/s.
@@ -465,7 +452,7 @@ describe("runExtraction", () => {
     const catalog = () => buildCatalog(movieRange(30, 1));
 
     it("stops at once with a clear message when TMDB rejects the token (401)", async () => {
-      await withEnv({ catalog: catalog() }, async (env) => {
+      await withTestEnv({ catalog: catalog() }, async (env) => {
         const error = await run(env, { tmdbToken: "wrong-token" }).then(
           () => assert.fail("run succeeded"),
           (e: unknown) => e,
@@ -480,7 +467,7 @@ describe("runExtraction", () => {
     });
 
     it("stops when a details request answers 401 mid-run", async () => {
-      await withEnv(
+      await withTestEnv(
         {
           catalog: catalog(),
           faults: [{ target: { endpoint: "details", movieId: 12 }, effect: { type: "unauthorized" } }],
@@ -494,7 +481,7 @@ describe("runExtraction", () => {
     });
 
     it("fails when a page cannot be listed after retries, writing nothing", async () => {
-      await withEnv(
+      await withTestEnv(
         {
           catalog: catalog(),
           faults: [
@@ -521,7 +508,7 @@ describe("runExtraction", () => {
       const faults: TmdbFault[] = [
         { target: { endpoint: "popular", page: 1 }, effect: { type: "notFound" } },
       ];
-      await withEnv({ catalog: catalog(), faults }, async (env) => {
+      await withTestEnv({ catalog: catalog(), faults }, async (env) => {
         await assert.rejects(run(env), /page 1 failed: TMDB answered HTTP 404 \(status_code 34/);
         assert.equal(env.tmdb.stats.requests, 1);
       });
@@ -534,7 +521,7 @@ describe("runExtraction", () => {
           effect: { type: "customBody", body: { page: 2, results: "none" } },
         },
       ];
-      await withEnv({ catalog: catalog(), faults }, async (env) => {
+      await withTestEnv({ catalog: catalog(), faults }, async (env) => {
         const error = await run(env, { pages: 2 }).then(
           () => assert.fail("run succeeded"),
           (e: unknown) => e,
@@ -546,7 +533,7 @@ describe("runExtraction", () => {
     });
 
     it("fails when the S3 write fails (bucket missing)", async () => {
-      await withEnv({ catalog: catalog(), buckets: ["some-other-bucket"] }, async (env) => {
+      await withTestEnv({ catalog: catalog(), buckets: ["some-other-bucket"] }, async (env) => {
         const error = await run(env).then(
           () => assert.fail("run succeeded"),
           (e: unknown) => e,
@@ -558,7 +545,7 @@ describe("runExtraction", () => {
     });
 
     it("fails when the S3 server is unreachable", async () => {
-      await withEnv({ catalog: catalog() }, async (env) => {
+      await withTestEnv({ catalog: catalog() }, async (env) => {
         await env.s3.close();
         await assert.rejects(run(env, { pages: 1 }), LandingError);
       });
@@ -571,7 +558,7 @@ describe("runExtraction", () => {
       movieDetails(19, { budget: 0, revenue: 0 }),
       movieDetails(20, { vote_average: 11 }),
     ];
-    await withEnv(
+    await withTestEnv(
       {
         catalog: buildCatalog(movies),
         faults: [
