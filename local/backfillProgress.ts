@@ -74,9 +74,10 @@ function plainDisplay(detail: (line: string) => void, rate: (requests: number) =
       if (now - lastLine < PLAIN_INTERVAL_MS) return;
       lastLine = now;
       const { underway, pages, movies } = payloadOf(progress, perSecond);
+      const measured = perSecond > 0 ? ` (${perSecond} req/s)` : "";
       detail(
         `${progress.yearsDone}/${progress.yearsTotal} years done, now ${underway}: ` +
-          `${pages} pages, ${movies} movies, ${progress.requests.toLocaleString("en-US")} requests (${perSecond} req/s)`,
+          `${pages} pages, ${movies} movies, ${progress.requests.toLocaleString("en-US")} requests${measured}`,
       );
     },
     log: detail,

@@ -112,12 +112,14 @@ export class TmdbMalformedResponseError extends Error {
 export class PageListingError extends Error {
   override readonly name = "PageListingError";
 
+  /** @param list what was listed, e.g. `popular movies` or `discover/movie {"primary_release_year":1999}` */
   constructor(
+    readonly list: string,
     readonly page: number,
     readonly reason: string,
     options?: { cause?: unknown },
   ) {
-    super(`Listing popular movies page ${page} failed: ${reason}`, options);
+    super(`Listing ${list} page ${page} failed: ${reason}`, options);
   }
 }
 

@@ -117,6 +117,9 @@ function extractorEnv(
     AWS_ENDPOINT_URL_S3: server.endpoint,
     AWS_REGION: "us-east-1",
   };
+  if (context.env["BACKFILL_YEAR_CONCURRENCY"]) {
+    env["BACKFILL_YEAR_CONCURRENCY"] = context.env["BACKFILL_YEAR_CONCURRENCY"];
+  }
   if (source.realTmdb) {
     for (const name of TMDB_TUNING) if (context.env[name]) env[name] = context.env[name];
   } else {

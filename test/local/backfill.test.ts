@@ -131,7 +131,7 @@ describe("backfill progress display", () => {
     display.stop();
 
     assert.deepEqual(lines, [
-      "1/10 years done, now 1991 1992: 3 pages, 40 movies, 50 requests (0 req/s)",
+      "1/10 years done, now 1991 1992: 3 pages, 40 movies, 50 requests",
       "warning: movie details failed (id=7)",
     ]);
   });

@@ -161,7 +161,11 @@ async function backfillYears(
   };
   const ticker = onProgress === undefined ? undefined : setInterval(report, PROGRESS_INTERVAL_MS);
   try {
-    await Promise.all(Array.from({ length: config.backfillYearConcurrency }, worker));
+    // Every worker ends before the run returns, even when one fails or the deadline is reached: a
+    // year being landed finishes its objects and its checkpoint instead of writing after the return.
+    const ended = await Promise.allSettled(Array.from({ length: config.backfillYearConcurrency }, worker));
+    const failure = ended.find((result) => result.status === "rejected");
+    if (failure !== undefined) throw failure.reason;
   } finally {
     clearInterval(ticker);
   }

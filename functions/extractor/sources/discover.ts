@@ -28,6 +28,13 @@ export interface YearListing {
 const DISCOVER = "discover/movie";
 const BASE_QUERY = { sort_by: "revenue.desc", include_adult: "false" } as const;
 
+/**
+ * Pages requested ahead while a split year is listed again: most of its pages hold movies fetched
+ * already, which need no details, so one page at a time would leave the rate limit idle. At most
+ * this many pages past a range's last useful page are requested in vain.
+ */
+const RELIST_PREFETCH = 4;
+
 /** Spacing of listing positions: range, then page, then the entry's index on its page. */
 const RANGE_STRIDE = 1_000_000;
 const PAGE_STRIDE = 1_000;
@@ -64,7 +71,8 @@ export async function listYear(
   const parts = await fittingRanges(whole, (range) => fetch(rangeQuery(range), 1), first);
   for (const [index, part] of parts.entries()) {
     const query = rangeQuery(part.range);
-    await pageThrough(movies, (page) => fetch(query, page), part.first, (index + 1) * RANGE_STRIDE);
+    const offset = (index + 1) * RANGE_STRIDE;
+    await pageThrough(movies, (page) => fetch(query, page), part.first, offset, RELIST_PREFETCH);
   }
   await movies.settled();
   return { pages, ranges: parts.length, unreachable: parts.reduce((sum, part) => sum + part.unreachable, 0) };
@@ -73,7 +81,8 @@ export async function listYear(
 /**
  * Pages one query from its first page until a page without revenue, or its last page. The next page
  * is listed as soon as one movie of the current page shows revenue, while the page's other details
- * are still being fetched, so that the rate limit is never left idle between pages.
+ * are still being fetched, so that the rate limit is never left idle between pages; with `prefetch`,
+ * that many further pages are already under way.
  * @returns whether the query stopped at page 500 with revenue still on it and more pages behind
  */
 async function pageThrough(
@@ -81,9 +90,19 @@ async function pageThrough(
   pageOf: (page: number) => Promise<ListPage>,
   first: ListPage,
   offset: number,
+  prefetch = 0,
 ): Promise<boolean> {
   const last = Math.min(first.totalPages, TMDB_MAX_PAGE);
-  for (let current = first; ; current = await pageOf(current.page + 1)) {
+  const ahead: Promise<ListPage>[] = [];
+  let requested = first.page;
+  const request = () => {
+    requested += 1;
+    const page = pageOf(requested);
+    page.catch(() => undefined); // awaited in turn; a page past the stop is never awaited
+    return page;
+  };
+  for (let current = first; ; current = await (ahead.shift() ?? request())) {
+    while (ahead.length < prefetch && requested < last) ahead.push(request());
     const ids = collect(movies, current, offset);
     if (!(await movies.revenueAmong(ids))) return false;
     if (current.page >= last) return first.totalPages > TMDB_MAX_PAGE;

@@ -28,20 +28,21 @@ export async function listPage(
   page: number,
   signal: AbortSignal,
 ): Promise<ListPage> {
+  const list = `${path} ${JSON.stringify(query)}`;
   let body: unknown;
   try {
     body = await tmdb.getJson(path, { ...query, page });
   } catch (error) {
     if (error instanceof TmdbAuthError || signal.aborted) throw error;
-    throw new PageListingError(page, `${path} ${JSON.stringify(query)}: ${describeError(error)}`, {
+    throw new PageListingError(list, page, describeError(error), {
       cause: error,
     });
   }
   const parsed = PopularPageSchema.safeParse(body);
   if (!parsed.success)
-    throw new PageListingError(page, `${path}: unexpected response: ${describeIssues(parsed.error)}`);
+    throw new PageListingError(list, page, `unexpected response: ${describeIssues(parsed.error)}`);
   if (parsed.data.page !== page)
-    throw new PageListingError(page, `${path}: TMDB answered page ${parsed.data.page}`);
+    throw new PageListingError(list, page, `TMDB answered page ${parsed.data.page}`);
   return {
     page,
     results: parsed.data.results,

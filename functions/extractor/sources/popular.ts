@@ -27,12 +27,17 @@ export function listPopular(
       body = await tmdb.getJson("movie/popular", { page });
     } catch (error) {
       if (error instanceof TmdbAuthError || options.signal.aborted) throw error;
-      throw new PageListingError(page, describeError(error), { cause: error });
+      throw new PageListingError("popular movies", page, describeError(error), { cause: error });
     }
     const parsed = PopularPageSchema.safeParse(body);
     if (!parsed.success)
-      throw new PageListingError(page, `unexpected response: ${describeIssues(parsed.error)}`);
-    if (parsed.data.page !== page) throw new PageListingError(page, `TMDB answered page ${parsed.data.page}`);
+      throw new PageListingError(
+        "popular movies",
+        page,
+        `unexpected response: ${describeIssues(parsed.error)}`,
+      );
+    if (parsed.data.page !== page)
+      throw new PageListingError("popular movies", page, `TMDB answered page ${parsed.data.page}`);
     listed += 1;
     if (page === 1) {
       const last = Math.min(options.pages, Math.max(1, parsed.data.total_pages), TMDB_MAX_PAGE);
