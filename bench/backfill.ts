@@ -18,6 +18,7 @@ import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { FIRST_FILM_YEAR } from "../contract/pipeline";
 import { loadConfig, type ExtractorConfig } from "../functions/extractor/config";
 import type { BackfillEvent } from "../functions/extractor/event";
 import { runEvent, type BackfillSummary } from "../functions/extractor/extract";
@@ -176,7 +177,7 @@ try {
     `${requestsPerMovie.toFixed(2)} requests, ${(1000 * perMovie).toFixed(1)} ms per movie landed`,
   );
   console.log(
-    `Estimated full real-TMDB backfill (1874-${new Date().getUTCFullYear()}) at TMDB_MAX_RPS=${config.maxRps}:`,
+    `Estimated full real-TMDB backfill (${FIRST_FILM_YEAR}-${new Date().getUTCFullYear()}) at TMDB_MAX_RPS=${config.maxRps}:`,
   );
   for (const size of REAL_CATALOG_SIZES) {
     const estimate = (size * requestsPerMovie) / config.maxRps;

@@ -1,6 +1,6 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { join } from "node:path";
-import { DEFAULT_RAW_PREFIX } from "../../contract/pipeline";
+import { DEFAULT_RAW_PREFIX, DEFAULT_REJECT_PREFIX, TMDB_MAX_PAGE } from "../../contract/pipeline";
 import { loadConfig } from "../../functions/extractor/config";
 import { describeError } from "../../functions/extractor/errors";
 import type { RunCounts } from "../../functions/extractor/counts";
@@ -155,10 +155,12 @@ function reportBackfill(progress: Progress, backfill: BackfillSummary): void {
   );
   reportCounts(progress, backfill);
   if (backfill.unreachable > 0)
-    progress.detail(`${backfill.unreachable} movie(s) past page 500 of a single day, not listable`);
+    progress.detail(
+      `${backfill.unreachable} movie(s) past page ${TMDB_MAX_PAGE} of a single day, not listable`,
+    );
   if (backfill.rejectKeys.length > 0)
     progress.detail(
-      `rejected records quarantined in ${backfill.rejectKeys.length} object(s) under rejects/movies/backfill/`,
+      `rejected records quarantined in ${backfill.rejectKeys.length} object(s) under ${DEFAULT_REJECT_PREFIX}backfill/`,
     );
   progress.done(
     `landed ${backfill.landed} movies in ${backfill.keys.length} object(s) under ${DEFAULT_RAW_PREFIX}backfill/ ` +

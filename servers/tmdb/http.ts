@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import { TMDB_CHANGES_MAX_DAYS } from "../../contract/pipeline";
+import { TMDB_CHANGES_MAX_DAYS, TMDB_MAX_PAGE } from "../../contract/pipeline";
 
 /** TMDB's response plumbing: its error bodies and messages, JSON responses, simulated latency. */
 
@@ -22,7 +22,7 @@ export interface TmdbLatency {
 export const STATUS_MESSAGES = {
   unauthorized: "Invalid API key: You must be granted a valid key.",
   notFound: "The resource you requested could not be found.",
-  invalidPage: "Invalid page: Pages start at 1 and max at 500. They are expected to be an integer.",
+  invalidPage: `Invalid page: Pages start at 1 and max at ${TMDB_MAX_PAGE}. They are expected to be an integer.`,
   invalidParameters: "Invalid parameters: Your request parameters are incorrect.",
   invalidDate: "Invalid date: Format needs to be YYYY-MM-DD.",
   invalidDateRange: `Invalid date range: Should be a range no longer than ${TMDB_CHANGES_MAX_DAYS} days.`,
