@@ -123,6 +123,25 @@ export class PageListingError extends Error {
   }
 }
 
+/**
+ * A backfill invocation reached its deadline without completing a year: invoked again, it would start
+ * the same years over, so it fails instead of looping (the state machine retries it a few times, then
+ * its execution fails and the alarm fires).
+ */
+export class BackfillStalledError extends Error {
+  override readonly name = "BackfillStalledError";
+  constructor(
+    readonly yearsRemaining: number,
+    stopMarginSeconds: number,
+  ) {
+    super(
+      `the invocation completed no year before its deadline (${yearsRemaining} year(s) remaining): ` +
+        `give it more time (the Lambda's timeout, or --invocation-seconds) or a shorter ` +
+        `EXTRACTOR_STOP_MARGIN_SECONDS (${stopMarginSeconds})`,
+    );
+  }
+}
+
 /** Writing an object to S3 failed; the run fails. */
 export class LandingError extends Error {
   override readonly name = "LandingError";

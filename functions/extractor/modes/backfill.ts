@@ -8,6 +8,7 @@ import type { MovieCollector } from "../movies";
 import type { Session } from "../session";
 import { listYear } from "../sources/discover";
 import { CheckpointWriter, readCheckpoint } from "../state";
+import { BackfillStalledError } from "../errors";
 import { runMode, type ModeOptions, type ModeRun } from "./run";
 
 /**
@@ -73,13 +74,17 @@ export interface BackfillProgress {
 
 const PROGRESS_INTERVAL_MS = 1_000;
 
-/** Runs (or resumes) a backfill of `event`'s years. */
+/**
+ * Runs (or resumes) a backfill of `event`'s years.
+ * @throws BackfillStalledError when the invocation stopped for its deadline without completing a year:
+ *   invoked again, it would only start the same years over
+ */
 export async function runBackfill(
   config: ExtractorConfig,
   event: BackfillEvent,
   options: ModeOptions & { onProgress?: (progress: BackfillProgress) => void } = {},
 ): Promise<BackfillSummary> {
-  return runMode<BackfillSummary, BackfillRun>(config, options, {
+  const summary = await runMode<BackfillSummary, BackfillRun>(config, options, {
     start: (s3) => startBackfill(config, event, options.now ?? new Date(), s3),
     describe: (run) => ({ fromYear: event.fromYear, toYear: run.toYear, yearsLeft: run.years.length }),
     work: (run, session, context) => backfillYears(config, run, session, context, options.onProgress),
@@ -97,6 +102,10 @@ export async function runBackfill(
       ...run.totals,
     }),
   });
+  if (!summary.done && summary.yearsCompleted.length === 0) {
+    throw new BackfillStalledError(summary.yearsRemaining, config.stopMarginSeconds);
+  }
+  return summary;
 }
 
 interface BackfillRun {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MAX_RECORDS_PER_OBJECT } from "../../../contract/pipeline";
-import { TmdbAuthError } from "../../../functions/extractor/errors";
+import { BackfillStalledError, TmdbAuthError } from "../../../functions/extractor/errors";
 import { runEvent, type BackfillSummary } from "../../../functions/extractor/extract";
 import type { BackfillEvent } from "../../../functions/extractor/event";
 import { keyStamp } from "../../../functions/extractor/landing";
@@ -252,7 +252,36 @@ describe("backfill", () => {
   });
 
   it("abandons the year under way at its deadline, records nothing for it, and lists it again next time", async () => {
-    const movies = yearOfMovies(2001, 5, 1000);
+    // One year at a time: 2001 lands at once; 2002's first page takes 3 s, past the hard stop (0.8 s).
+    const movies = [...yearOfMovies(2001, 5, 1000), ...yearOfMovies(2002, 5, 2000)];
+    const faults = [
+      {
+        target: { endpoint: "discover" as const, year: 2002, page: 1 },
+        effect: { type: "slow" as const, delayMs: 3000 },
+        times: 1,
+      },
+    ];
+    await withTestEnv({ catalog: buildCatalog(movies, { pages: [] }), faults }, async (env) => {
+      const config = { stopMarginSeconds: 0, timeoutMs: 5000, backfillYearConcurrency: 1 };
+      const first = await backfill(
+        env,
+        { fromYear: 2001, toYear: 2002 },
+        { config, deadline: Date.now() + 10_800 },
+      );
+
+      assert.deepEqual([first.done, first.yearsCompleted, first.landed], [false, [2001], 5]);
+      assert.deepEqual((await checkpoint(env, first.checkpointKey))["completedYears"], [2001]);
+      assert.deepEqual(await env.listKeys("raw/movies/backfill/2002/"), []);
+      const second = await backfill(
+        env,
+        { fromYear: 2001, toYear: 2002 },
+        { now: new Date("2026-03-04T06:00:00Z") },
+      );
+      assert.deepEqual([second.done, second.yearsCompleted, second.landed], [true, [2002], 5]);
+    });
+  });
+
+  it("fails, instead of returning done: false, when an invocation completes no year before its deadline", async () => {
     const faults = [
       {
         target: { endpoint: "discover" as const, year: 2001, page: 1 },
@@ -260,19 +289,19 @@ describe("backfill", () => {
         times: 1,
       },
     ];
-    await withTestEnv({ catalog: buildCatalog(movies, { pages: [] }), faults }, async (env) => {
-      const config = { stopMarginSeconds: 0, timeoutMs: 5000 };
-      const first = await backfill(
-        env,
-        { fromYear: 2001, toYear: 2001 },
-        { config, deadline: Date.now() + 10_800 },
-      );
-
-      assert.deepEqual([first.done, first.yearsCompleted, first.landed], [false, [], 0]);
-      assert.deepEqual(await env.listKeys(), [], "no object and no checkpoint");
-      const second = await backfill(env, { fromYear: 2001, toYear: 2001 });
-      assert.deepEqual([second.done, second.yearsCompleted, second.landed], [true, [2001], 5]);
-    });
+    await withTestEnv(
+      { catalog: buildCatalog(yearOfMovies(2001, 5, 1000), { pages: [] }), faults },
+      async (env) => {
+        const config = { stopMarginSeconds: 0, timeoutMs: 5000 };
+        await assert.rejects(
+          backfill(env, { fromYear: 2001, toYear: 2001 }, { config, deadline: Date.now() + 10_800 }),
+          (error: unknown) =>
+            error instanceof BackfillStalledError &&
+            /completed no year before its deadline/.test(error.message),
+        );
+        assert.deepEqual(await env.listKeys(), [], "no object and no checkpoint");
+      },
+    );
   });
 
   it("fails when TMDB rejects the token mid-way, with the checkpoint holding only the years that landed", async () => {

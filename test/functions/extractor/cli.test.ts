@@ -112,6 +112,9 @@ describe("npm run extract -- --event", () => {
     const { code, stderr } = await runCli(vars, ["--event", event, "--invocation-seconds", "60"]);
 
     assert.equal(code, 1);
-    assert.match(stderr, /the invocation completed no year: give it more time \(--invocation-seconds\)/);
+    assert.match(
+      stderr,
+      /the invocation completed no year before its deadline \(3 year\(s\) remaining\): give it more time .*--invocation-seconds.* EXTRACTOR_STOP_MARGIN_SECONDS \(900\)/,
+    );
   });
 });
