@@ -14,7 +14,7 @@
  * Environment: TMDB_MAX_RPS, TMDB_MAX_CONCURRENCY and BACKFILL_YEAR_CONCURRENCY (the extractor's own
  * settings; production defaults otherwise), BENCH_RESUME=0 to skip the resume run.
  */
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +24,7 @@ import type { BackfillEvent } from "../functions/extractor/event";
 import { runEvent, type BackfillSummary } from "../functions/extractor/extract";
 import { silentLogger } from "../functions/extractor/logger";
 import { buildDemoHistory, DEMO_HISTORY_LARGE } from "../servers/demoCatalog";
-import { S3_SERVER_CREDENTIALS, startS3Server } from "../servers/s3Server";
+import { s3ServerClient, startS3Server } from "../servers/s3Server";
 import { startTmdbServer, type TmdbServer } from "../servers/tmdbServer";
 
 const RATE_LIMIT = 40;
@@ -68,12 +68,7 @@ const tmdb = await startTmdbServer({
   latency: LATENCY,
   rateLimitPerSecond: RATE_LIMIT,
 });
-const s3Client = new S3Client({
-  region: "us-east-1",
-  endpoint: s3.endpoint,
-  forcePathStyle: true,
-  credentials: S3_SERVER_CREDENTIALS,
-});
+const s3Client = s3ServerClient(s3.endpoint);
 const configFor = (bucket: string): ExtractorConfig =>
   loadConfig({
     ...process.env,

@@ -15,11 +15,11 @@
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { loadConfig } from "../functions/extractor/config";
 import { runExtraction } from "../functions/extractor/extract";
 import { silentLogger } from "../functions/extractor/logger";
-import { S3_SERVER_CREDENTIALS, startS3Server } from "../servers/s3Server";
+import { s3ServerClient, startS3Server } from "../servers/s3Server";
 import { startTmdbServer } from "../servers/tmdbServer";
 import { BUNDLE_ENTRY_FILE } from "../functions/bundle";
 import { EXTRACTOR_SERVICE_NAME } from "../functions/extractor/runMetrics";
@@ -106,12 +106,7 @@ const tmdb = await startTmdbServer({
   latency: LATENCY,
   rateLimitPerSecond: RATE_LIMIT,
 });
-const s3Client = new S3Client({
-  region: "us-east-1",
-  endpoint: s3.endpoint,
-  forcePathStyle: true,
-  credentials: S3_SERVER_CREDENTIALS,
-});
+const s3Client = s3ServerClient(s3.endpoint);
 
 try {
   const config = loadConfig({

@@ -10,7 +10,7 @@
  *
  * Options: --records N (default 100000), --files N (default 200), --keep (keep the temp folder).
  */
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,7 +20,7 @@ import { buildDemoCatalog } from "../servers/demoCatalog";
 import { REPO_ROOT } from "../local/options";
 import { loadRawFiles, type LoadSummary } from "../local/snowpipe/loader";
 import { folderRawSource, s3RawSource } from "../local/snowpipe/sources";
-import { S3_SERVER_CREDENTIALS, startS3Server } from "../servers/s3Server";
+import { s3ServerClient, startS3Server } from "../servers/s3Server";
 import { DUCKDB_VERSION, openWarehouse } from "../local/snowpipe/warehouse";
 
 const { values } = parseArgs({
@@ -106,12 +106,7 @@ async function writeFolder(bucketDir: string, files: RawFile[]): Promise<{ bytes
 /** The loader reading the same files through the S3 API of a local S3-compatible server. */
 async function loadThroughS3(root: string, files: RawFile[]): Promise<LoadSummary> {
   const s3Server = await startS3Server({ directory: join(root, "s3") });
-  const client = new S3Client({
-    region: "us-east-1",
-    endpoint: s3Server.endpoint,
-    forcePathStyle: true,
-    credentials: { ...S3_SERVER_CREDENTIALS },
-  });
+  const client = s3ServerClient(s3Server.endpoint);
   try {
     await client.send(new CreateBucketCommand({ Bucket: "bench-raw" }));
     for (const file of files) {

@@ -1,3 +1,4 @@
+import { S3Client } from "@aws-sdk/client-s3";
 import { mkdir } from "node:fs/promises";
 import type { Server } from "node:http";
 import { createRequire } from "node:module";
@@ -57,6 +58,16 @@ export interface S3Server {
 
 /** Credentials s3rver accepts (it checks signatures against these). */
 export const S3_SERVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } as const;
+
+/** An S3 client for a server at `endpoint`: path-style addressing, s3rver's credentials. */
+export function s3ServerClient(endpoint: string): S3Client {
+  return new S3Client({
+    region: "us-east-1",
+    endpoint,
+    forcePathStyle: true,
+    credentials: { ...S3_SERVER_CREDENTIALS },
+  });
+}
 
 /** The server could not listen on its port; `code` is the system error code (`EADDRINUSE`, `EACCES`, ...). */
 export class S3ServerStartError extends Error {

@@ -1,4 +1,4 @@
-import { S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import { join } from "node:path";
 import { DEFAULT_RAW_PREFIX, DEFAULT_REJECT_PREFIX, TMDB_MAX_PAGE } from "../../contract/pipeline";
 import { loadConfig } from "../../functions/extractor/config";
@@ -11,7 +11,7 @@ import {
   type RunSummary,
 } from "../../functions/extractor/extract";
 import type { Logger } from "../../functions/extractor/logger";
-import { S3_SERVER_CREDENTIALS, startS3Server, type S3Server } from "../../servers/s3Server";
+import { s3ServerClient, startS3Server, type S3Server } from "../../servers/s3Server";
 import { backfillDisplay } from "../backfillProgress";
 import { display, LocalStackError } from "../options";
 import type { Progress } from "../progress";
@@ -46,12 +46,7 @@ export async function extract(context: StageContext, source: Source): Promise<La
   const server = await startServer("S3-compatible server", port, "--s3-port", () =>
     startS3Server({ directory, port, buckets: [LOCAL_BUCKET] }),
   );
-  const s3 = new S3Client({
-    region: "us-east-1",
-    endpoint: server.endpoint,
-    forcePathStyle: true,
-    credentials: { ...S3_SERVER_CREDENTIALS },
-  });
+  const s3 = s3ServerClient(server.endpoint);
   const close = async () => {
     s3.destroy();
     await server.close();

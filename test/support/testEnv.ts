@@ -12,7 +12,7 @@ import { BUNDLE_ENTRY_FILE, buildExtractorBundle } from "../../functions/bundle"
 import type { ExtractorConfig } from "../../functions/extractor/config";
 import type { ExtractionSummary } from "../../functions/extractor/extract";
 import type { TmdbCatalog } from "../../servers/tmdbCatalog";
-import { S3_SERVER_CREDENTIALS, startS3Server, type S3Server } from "../../servers/s3Server";
+import { S3_SERVER_CREDENTIALS, s3ServerClient, startS3Server, type S3Server } from "../../servers/s3Server";
 import { startTmdbServer, type TmdbServer, type TmdbServerOptions } from "../../servers/tmdbServer";
 
 export const TEST_TOKEN = "test-api-read-access-token";
@@ -66,12 +66,7 @@ export async function startTestEnv(options: TestEnvOptions): Promise<TestEnv> {
   const directory = await mkdtemp(join(tmpdir(), "tmdb-s3-"));
   const tmdb = await startTmdbServer({ ...tmdbOptions, token });
   const s3 = await startS3Server({ directory, buckets });
-  const s3Client = new S3Client({
-    region: "us-east-1",
-    endpoint: s3.endpoint,
-    forcePathStyle: true,
-    credentials: S3_SERVER_CREDENTIALS,
-  });
+  const s3Client = s3ServerClient(s3.endpoint);
 
   const config = (overrides: Partial<ExtractorConfig> = {}): ExtractorConfig => ({
     tmdbBaseUrl: tmdb.baseUrl,

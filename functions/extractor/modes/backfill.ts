@@ -116,13 +116,12 @@ interface BackfillRun {
   checkpoint: CheckpointWriter<BackfillCheckpoint>;
   /** Years still to start, in order. */
   years: number[];
-  yearsTotal: number;
   /** Discover pages requested, the years under way included. */
   pagesRequested: number;
   /** The collectors of the years under way. */
   inFlight: Map<number, MovieCollector>;
   completed: number[];
-  totals: { pages: number; splitYears: number; unreachable: number; keys: string[]; rejectKeys: string[] };
+  totals: Pick<BackfillSummary, "pages" | "splitYears" | "unreachable" | "keys" | "rejectKeys">;
   counts: MovieCounts;
 }
 
@@ -143,7 +142,6 @@ async function startBackfill(
     checkpointKey,
     checkpoint: new CheckpointWriter(s3, config.rawBucket, stored),
     years: all.filter((year) => !done.has(year)),
-    yearsTotal: all.length,
     pagesRequested: 0,
     inFlight: new Map(),
     completed: [],
@@ -181,11 +179,13 @@ async function backfillYears(
   return run.years.length === 0 && run.inFlight.size === 0;
 }
 
+const yearsIn = (run: BackfillRun) => run.toYear - run.event.fromYear + 1;
+
 function progressOf(run: BackfillRun, session: Session): BackfillProgress {
   const collecting = [...run.inFlight.values()].reduce((sum, movies) => sum + movies.landed.size, 0);
   return {
-    yearsDone: run.yearsTotal - run.years.length - run.inFlight.size,
-    yearsTotal: run.yearsTotal,
+    yearsDone: yearsIn(run) - run.years.length - run.inFlight.size,
+    yearsTotal: yearsIn(run),
     yearsUnderway: [...run.inFlight.keys()].sort((a, b) => a - b),
     pages: run.pagesRequested,
     movies: run.counts.landed + collecting,

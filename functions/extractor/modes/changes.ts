@@ -54,14 +54,7 @@ interface ChangesRun {
   checkpoint: CheckpointWriter<ChangesCheckpoint>;
   movies: MovieCollector | undefined;
   completedThrough: string | null;
-  totals: {
-    windows: number;
-    pages: number;
-    adult: number;
-    unreachable: number;
-    keys: string[];
-    rejectKeys: string[];
-  };
+  totals: Pick<ChangesSummary, "windows" | "pages" | "adult" | "unreachable" | "keys" | "rejectKeys">;
 }
 
 /** Runs the change feed over `event`'s days (or the defaults). */

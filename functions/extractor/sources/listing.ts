@@ -20,15 +20,18 @@ export interface ListPage {
   totalResults: number;
 }
 
-/** Fetches page `page` of the list at `path` (e.g. `discover/movie`) for `query`, checked against TMDB's list shape. */
+/**
+ * Fetches page `page` of the list at `path` (e.g. `discover/movie`) for `query`, checked against TMDB's list shape.
+ * @param list how errors name the list
+ */
 export async function listPage(
   tmdb: TmdbClient,
   path: string,
   query: Record<string, string | number>,
   page: number,
   signal: AbortSignal,
+  list = `${path} ${JSON.stringify(query)}`,
 ): Promise<ListPage> {
-  const list = `${path} ${JSON.stringify(query)}`;
   let body: unknown;
   try {
     body = await tmdb.getJson(path, { ...query, page });
